@@ -1,0 +1,40 @@
+# Two entry points: `make run` (set up, migrate, demo, serve) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+VENDOR := zhaoshang/web/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint bench clean
+
+setup: $(VENV)/.installed $(VENDOR)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# htmx and ECharts come from the npm registry through package-lock.json.
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	touch $@
+
+run: setup
+	$(BIN)/zhaoshang demo --if-empty
+	$(BIN)/zhaoshang serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/ruff check zhaoshang tests
+	$(BIN)/zhaoshang makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/zhaoshang bench
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,219 @@
+"""The `zhaoshang` command (contracts/cli.md).
+
+Our own commands are parsed here; anything else is handed to Django's
+management commands, so `zhaoshang migrate` or `zhaoshang createsuperuser` work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+
+OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
+
+
+class CommandError(Exception):
+    """A one-line message for the user; exit status 2."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
+    from zhaoshang.env import SettingError
+
+    try:
+        import django
+
+        django.setup()
+    except SettingError as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def parse_date(value: str) -> date:
+    from zhaoshang.workbook.values import ValueProblem, parse_date_value
+
+    try:
+        return parse_date_value(value)
+    except ValueProblem as exc:
+        raise argparse.ArgumentTypeError(f"日期「{value}」无法识别：{exc}") from None
+
+
+def _campaign(code: str):
+    from zhaoshang.campaigns.models import Campaign
+
+    campaign = Campaign.objects.filter(code=code).select_related("unit").first()
+    if campaign is None:
+        raise CommandError(f"未找到行动编码为「{code}」的专项行动")
+    return campaign
+
+
+def _unit(code: str | None):
+    if code is None:
+        return None
+    from zhaoshang.org.models import Unit
+
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise CommandError(f"未找到单位编码为「{code}」的单位")
+    return unit
+
+
+def cmd_progress(args) -> int:
+    from zhaoshang.engine.progress import UnknownUnit, compute
+    from zhaoshang.engine.serialize import progress_document
+
+    campaign = _campaign(args.campaign)
+    unit = _unit(args.unit)
+    try:
+        progress = compute(campaign, args.as_of or date.today(), unit)
+    except UnknownUnit as exc:
+        raise CommandError(str(exc)) from None
+    document = progress_document(progress)
+    if args.json:
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        from zhaoshang.engine.text import progress_table
+
+        sys.stdout.write(progress_table(progress))
+    return 0
+
+
+def cmd_load(args) -> int:
+    from zhaoshang.workbook.loader import UnusableWorkbook, load_workbook
+
+    if not os.path.exists(args.file):
+        raise CommandError(f"文件「{args.file}」不存在")
+    try:
+        result = load_workbook(args.file, dry_run=args.dry_run)
+    except UnusableWorkbook as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        json.dump(result.as_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(result.report())
+    return 1 if result.errors else 0
+
+
+def cmd_demo(args) -> int:
+    from zhaoshang.demo.scenario import DemoRefused, load_demo
+
+    _migrate()
+    try:
+        outcome = load_demo(reset=args.reset, if_empty=args.if_empty)
+    except DemoRefused as exc:
+        raise CommandError(str(exc)) from None
+    print(outcome)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from zhaoshang.web.server import serve
+
+    _migrate()
+    return serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def cmd_bulletin(args) -> int:
+    from zhaoshang.engine.progress import UnknownUnit
+
+    campaign = _campaign(args.campaign)
+    try:
+        from zhaoshang.dispatch.render import write_bulletin
+    except ImportError:
+        raise CommandError("调度通报尚未启用") from None
+    try:
+        write_bulletin(campaign, args.as_of or date.today(), args.format, args.output)
+    except UnknownUnit as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from zhaoshang.bench.generate import generate
+
+    _migrate()
+    generate(scale=args.scale, seed=args.seed)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from zhaoshang.bench.run import run_benchmarks
+
+    _migrate()
+    return run_benchmarks(repeat=args.repeat)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhaoshang", description="招商引资工作调度平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="运行网站（生产级 WSGI 服务器，启动前自动建库/迁移）")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=3)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="载入黔东南州演示数据")
+    p.add_argument("--reset", action="store_true", help="清空现有数据后载入")
+    p.add_argument("--if-empty", action="store_true", help="仅在数据库为空时载入")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("load", help="导入数据工作簿（全部成功或全部不写入）")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("progress", help="计算一个单位下级的进度")
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--as-of", type=parse_date)
+    p.add_argument("--unit")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("bulletin", help="生成调度通报")
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--as-of", type=parse_date)
+    p.add_argument("--format", choices=["docx", "xlsx", "json"], required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_bulletin)
+
+    p = sub.add_parser("generate", help="生成省级规模的基准测试数据")
+    p.add_argument("--scale", type=float, default=1.0, help="1.0 = 约3000个单位、10万个项目、100万条跟踪记录")
+    p.add_argument("--seed", type=int, default=2026)
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("bench", help="对当前数据库运行性能基准")
+    p.add_argument("--repeat", type=int, default=20)
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in OWN_COMMANDS and not argv[0].startswith("-"):
+        _setup_django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["zhaoshang", *argv])
+        return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_django()
+    try:
+        return args.func(args)
+    except CommandError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,320 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from zhaoshang.org.models import Person, Unit
+
+# The honour tag whose holders count as top-500 private enterprises (any list year).
+TOP500_TAG = "中国民营企业500强"
+
+
+class Ownership(models.TextChoices):
+    PRIVATE = "民营", _("民营")
+    STATE = "国有", _("国有")
+    FOREIGN = "外资", _("外资")
+    HK_MACAO_TAIWAN = "港澳台", _("港澳台")
+    OTHER = "其他", _("其他")
+
+
+class Enterprise(models.Model):
+    """An investor enterprise (客商)."""
+
+    name = models.CharField(_("企业名称"), max_length=200, unique=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True,
+    )
+    ownership = models.CharField(
+        _("企业性质"), max_length=8, choices=Ownership.choices, blank=True,
+    )
+    origin = models.CharField(_("来源地"), max_length=50, blank=True)
+    # The unit that registered the enterprise; it and the units of the
+    # enterprise's projects see it.
+    owner_unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="enterprises",
+        verbose_name=_("登记单位"),
+    )
+    note = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("客商")
+        verbose_name_plural = _("客商")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_q(cls, scope):
+        return scope.unit_q("owner_unit") | scope.unit_q("projects__responsible_unit")
+
+
+class EnterpriseTag(models.Model):
+    """An honour or list an enterprise carries, with the list year (e.g. 中国民营企业500强 2025)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, models.CASCADE, related_name="tags", verbose_name=_("客商"),
+    )
+    name = models.CharField(_("荣誉标签"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("荣誉标签")
+        verbose_name_plural = _("荣誉标签")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "name", "year"], name="enterprise_tag_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["name", "enterprise"])]
+
+    def __str__(self):
+        return f"{self.name}({self.year})" if self.year else self.name
+
+
+class Park(models.Model):
+    """An industrial park (园区) belonging to a unit."""
+
+    name = models.CharField(_("园区名称"), max_length=100, unique=True)
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="parks", verbose_name=_("所属单位"))
+    history = HistoricalRecords()
+
+    SCOPE_UNIT = "unit"
+
+    class Meta:
+        verbose_name = _("园区")
+        verbose_name_plural = _("园区")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Industry(models.Model):
+    """A GB/T 4754-2017 section (A–T) or division (two digits); shipped as data."""
+
+    code = models.CharField(_("行业代码"), max_length=4, unique=True)
+    name = models.CharField(_("行业名称"), max_length=100)
+    section = models.CharField(_("门类"), max_length=1)
+
+    class Meta:
+        verbose_name = _("国民经济行业")
+        verbose_name_plural = _("国民经济行业")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_section(self) -> bool:
+        return self.code.isalpha()
+
+    @property
+    def is_industry(self) -> bool:
+        """Sections B, C, D are what local statistics call industry (工业)."""
+        return self.section in {"B", "C", "D"}
+
+
+class Stage(models.IntegerChoices):
+    LEAD = 1, _("线索")
+    NEGOTIATING = 2, _("洽谈")
+    SIGNED = 3, _("签约")
+    CONTRACTED = 4, _("合同")
+    STARTED = 5, _("开工")
+    OPERATING = 6, _("投产")
+
+
+# The project field holding the date each stage was reached.
+STAGE_DATE_FIELD = {
+    Stage.SIGNED: "signed_on",
+    Stage.CONTRACTED: "contract_on",
+    Stage.STARTED: "started_on",
+    Stage.OPERATING: "operating_on",
+}
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", _("正常")
+    DROPPED = "dropped", _("终止")
+
+
+class Project(models.Model):
+    """A project of the ledger: one accountable unit, its stage and amounts (万元)."""
+
+    code = models.CharField(_("项目编号"), max_length=50, unique=True)
+    name = models.CharField(_("项目名称"), max_length=200)
+    responsible_unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="projects", verbose_name=_("责任单位"),
+    )
+    cooperating_units = models.ManyToManyField(
+        Unit, blank=True, related_name="cooperating_projects", verbose_name=_("配合单位"),
+    )
+    person = models.ForeignKey(
+        Person, models.SET_NULL, null=True, blank=True, related_name="projects",
+        verbose_name=_("责任人"),
+    )
+    investors = models.ManyToManyField(
+        Enterprise, blank=True, related_name="projects", verbose_name=_("投资方"),
+    )
+    industry = models.ForeignKey(
+        Industry, models.PROTECT, null=True, blank=True, related_name="projects",
+        verbose_name=_("所属行业"),
+    )
+    is_industrial = models.BooleanField(_("工业项目"), default=False)
+    park = models.ForeignKey(
+        Park, models.PROTECT, null=True, blank=True, related_name="projects",
+        verbose_name=_("所在园区"),
+    )
+    is_key = models.BooleanField(_("重点项目"), default=False)
+    planned_investment = models.DecimalField(
+        _("计划总投资(万元)"), max_digits=16, decimal_places=2, null=True, blank=True,
+    )
+    contract_amount = models.DecimalField(
+        _("合同投资额(万元)"), max_digits=16, decimal_places=2, null=True, blank=True,
+    )
+    stage = models.PositiveSmallIntegerField(_("项目阶段"), choices=Stage.choices, default=Stage.LEAD)
+    # The day each stage was reached, copied from the stage history so that
+    # counting is one indexed range query (contract_on) instead of a join.
+    signed_on = models.DateField(_("签约日期"), null=True, blank=True)
+    contract_on = models.DateField(_("合同签订日期"), null=True, blank=True)
+    started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    operating_on = models.DateField(_("投产日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE,
+    )
+    dropped_on = models.DateField(_("终止日期"), null=True, blank=True)
+    drop_reason = models.CharField(_("终止原因"), max_length=500, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    # Incremented on every save; a form posting an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[cooperating_units, investors])
+
+    SCOPE_UNIT = "responsible_unit"
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["contract_on", "responsible_unit"]),
+            models.Index(fields=["responsible_unit", "stage"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_dropped(self) -> bool:
+        return self.status == ProjectStatus.DROPPED
+
+
+class StageEvent(models.Model):
+    """A project reaching (or going back to) a stage on a given day, with who recorded it."""
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="stage_events", verbose_name=_("项目"),
+    )
+    stage = models.PositiveSmallIntegerField(_("阶段"), choices=Stage.choices)
+    on = models.DateField(_("发生日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+        verbose_name=_("记录人"),
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    evidence = models.TextField(_("佐证说明"), blank=True)
+    evidence_file = models.FileField(_("佐证材料"), upload_to="evidence/%Y/%m/", blank=True)
+    reason = models.CharField(_("退回原因"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    SCOPE_UNIT = "project__responsible_unit"
+
+    class Meta:
+        verbose_name = _("阶段记录")
+        verbose_name_plural = _("阶段记录")
+        ordering = ["project", "on", "stage", "pk"]
+
+    def __str__(self):
+        return f"{self.project.code} {self.get_stage_display()} {self.on}"
+
+
+class FundsEntry(models.Model):
+    """Funds actually arrived for a project on a day (到位资金, 万元)."""
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="funds", verbose_name=_("项目"),
+    )
+    on = models.DateField(_("日期"))
+    amount = models.DecimalField(_("金额(万元)"), max_digits=16, decimal_places=2)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    SCOPE_UNIT = "project__responsible_unit"
+
+    class Meta:
+        verbose_name = _("到位资金")
+        verbose_name_plural = _("到位资金")
+        ordering = ["project", "on"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "on"], name="funds_project_day_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} {self.on} {self.amount}"
+
+
+class FollowUpKind(models.TextChoices):
+    OUTBOUND = "外出招商", _("外出招商")
+    RECEPTION = "来访接待", _("来访接待")
+    NEGOTIATION = "洽谈", _("洽谈")
+    CALL = "电话联系", _("电话联系")
+    PROMOTION = "推介会", _("推介会")
+    INSPECTION = "考察", _("考察")
+    OTHER = "其他", _("其他")
+
+
+class FollowUp(models.Model):
+    """A promotion activity of a unit: a visit, reception, negotiation, call or event."""
+
+    on = models.DateField(_("日期"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="follow_ups", verbose_name=_("单位"))
+    kind = models.CharField(_("类型"), max_length=8, choices=FollowUpKind.choices)
+    project = models.ForeignKey(
+        Project, models.SET_NULL, null=True, blank=True, related_name="follow_ups",
+        verbose_name=_("项目"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, models.SET_NULL, null=True, blank=True, related_name="follow_ups",
+        verbose_name=_("客商"),
+    )
+    content = models.TextField(_("内容"), blank=True)
+    participants = models.CharField(_("参与人"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+        verbose_name=_("录入人"),
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    SCOPE_UNIT = "unit"
+
+    class Meta:
+        verbose_name = _("跟踪记录")
+        verbose_name_plural = _("跟踪记录")
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["unit", "on"])]
+
+    def __str__(self):
+        return f"{self.on} {self.unit} {self.kind}"
+
+
+def counted_q(start, end, as_of) -> Q:
+    """Projects that count for a campaign window as of a day (domain.md, counting rules)."""
+    last = min(end, as_of)
+    return Q(contract_on__gte=start, contract_on__lte=last) & (
+        Q(dropped_on__isnull=True) | Q(dropped_on__gt=as_of)
+    )

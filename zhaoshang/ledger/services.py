@@ -1,0 +1,329 @@
+"""Writes to the ledger. Each service runs in one transaction, leaves history
+(who, when, before/after, reason) and re-checks the actor's scope before it
+commits. Pages, the workbook loader and the demo all write through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from zhaoshang.history import mark, save_changes
+from zhaoshang.ledger.models import (
+    STAGE_DATE_FIELD,
+    Enterprise,
+    EnterpriseTag,
+    FollowUp,
+    FundsEntry,
+    Park,
+    Project,
+    ProjectStatus,
+    Stage,
+    StageEvent,
+)
+from zhaoshang.org.models import Unit
+from zhaoshang.org.scope import require_edit
+
+
+class VersionConflict(Exception):
+    """The project changed since the form was opened."""
+
+    def __init__(self, project: Project, changed: list[str]):
+        self.project = project
+        self.changed = changed
+        super().__init__(f"项目 {project.code} 已被他人修改，请刷新后重试")
+
+
+def _check_scope(actor, unit: Unit) -> None:
+    # System writes (demo, command-line import by an operator) pass actor=None.
+    if actor is not None:
+        require_edit(actor, unit)
+
+
+@transaction.atomic
+def do_save_enterprise(
+    *, name: str, uscc: str | None = None, ownership: str = "", origin: str = "",
+    tags: list[tuple[str, int | None]] | None = None, owner_unit: Unit | None = None,
+    actor=None, reason: str | None = None,
+) -> tuple[Enterprise, bool, list[str]]:
+    """Create or update an enterprise found by USCC, else by name."""
+    enterprise = None
+    if uscc:
+        enterprise = Enterprise.objects.filter(uscc=uscc).first()
+    if enterprise is None:
+        enterprise = Enterprise.objects.filter(name=name).first()
+    created = enterprise is None
+    if created:
+        enterprise = Enterprise(owner_unit=owner_unit)
+    changed = save_changes(
+        enterprise,
+        {"name": name, "uscc": uscc or None, "ownership": ownership, "origin": origin},
+        actor=actor, reason=reason,
+    )
+    if tags is not None:
+        wanted = {(n, y) for n, y in tags}
+        existing = {(t.name, t.year): t for t in enterprise.tags.all()}
+        for key, tag in existing.items():
+            if key not in wanted:
+                mark(tag, actor, reason)
+                tag.delete()
+                changed.append("tags")
+        for tag_name, year in sorted(wanted - existing.keys(), key=lambda k: (k[0], k[1] or 0)):
+            tag = EnterpriseTag(enterprise=enterprise, name=tag_name, year=year)
+            mark(tag, actor, reason)
+            tag.save()
+            changed.append("tags")
+    return enterprise, created, changed
+
+
+@transaction.atomic
+def do_save_park(*, name: str, unit: Unit, actor=None) -> tuple[Park, bool, list[str]]:
+    park = Park.objects.filter(name=name).first()
+    created = park is None
+    if created:
+        park = Park(name=name)
+    _check_scope(actor, unit)
+    return park, created, save_changes(park, {"unit": unit}, actor=actor)
+
+
+@dataclass
+class ProjectData:
+    """Everything a project row says, as typed values (see contracts/workbook.md)."""
+
+    name: str
+    responsible_unit: Unit
+    stage: int
+    cooperating_units: list[Unit] = field(default_factory=list)
+    person: Any = None
+    investors: list[Enterprise] = field(default_factory=list)
+    industry: Any = None
+    is_industrial: bool = False
+    park: Park | None = None
+    is_key: bool = False
+    planned_investment: Decimal | None = None
+    contract_amount: Decimal | None = None
+    stage_dates: dict[int, date | None] = field(default_factory=dict)
+    dropped_on: date | None = None
+    drop_reason: str = ""
+    note: str = ""
+
+
+def validate_project_data(data: ProjectData) -> list[tuple[str, str]]:
+    """Problems of a project's values as (field label, Chinese message)."""
+    problems = []
+    if data.stage >= Stage.CONTRACTED:
+        if data.contract_amount is None:
+            problems.append(("合同投资额(万元)", "不能为空（项目阶段为合同或之后）"))
+        if not data.stage_dates.get(Stage.CONTRACTED):
+            problems.append(("合同签订日期", "不能为空（项目阶段为合同或之后）"))
+    for stage, label in ((Stage.SIGNED, "签约日期"), (Stage.CONTRACTED, "合同签订日期"),
+                         (Stage.STARTED, "开工日期"), (Stage.OPERATING, "投产日期")):
+        if data.stage_dates.get(stage) and stage > data.stage:
+            problems.append((label, f"项目阶段为{Stage(data.stage).label}，不应填写此日期"))
+    dated = [(s, data.stage_dates[s]) for s in sorted(data.stage_dates) if data.stage_dates.get(s)]
+    for (s1, d1), (s2, d2) in zip(dated, dated[1:], strict=False):
+        if d2 < d1:
+            problems.append((
+                Project._meta.get_field(STAGE_DATE_FIELD[s2]).verbose_name,
+                f"{Stage(s2).label}日期 {d2} 早于{Stage(s1).label}日期 {d1}，阶段日期不能倒退",
+            ))
+    if data.dropped_on is not None and not data.drop_reason:
+        problems.append(("终止原因", "不能为空（状态为终止）"))
+    for label, amount in (("计划总投资(万元)", data.planned_investment),
+                          ("合同投资额(万元)", data.contract_amount)):
+        if amount is not None and amount < 0:
+            problems.append((label, "不能为负数"))
+    return problems
+
+
+@transaction.atomic
+def do_save_project(
+    code: str, data: ProjectData, *, actor=None, reason: str | None = None,
+    expected_version: int | None = None, today: date | None = None,
+) -> tuple[Project, bool, list[str]]:
+    """Create or update project ``code`` with its stage history; refuses stale versions."""
+    problems = validate_project_data(data)
+    if problems:
+        raise ValidationError([f"「{label}」：{msg}" for label, msg in problems])
+    project = Project.objects.select_for_update().filter(code=code).first()
+    created = project is None
+    if created:
+        project = Project(code=code)
+    else:
+        _check_scope(actor, project.responsible_unit)
+        if expected_version is not None and project.version != expected_version:
+            raise VersionConflict(project, [])
+    _check_scope(actor, data.responsible_unit)
+    dates = {STAGE_DATE_FIELD[s]: data.stage_dates.get(s) if s <= data.stage else None
+             for s in STAGE_DATE_FIELD}
+    values = {
+        "name": data.name,
+        "responsible_unit": data.responsible_unit,
+        "person": data.person,
+        "industry": data.industry,
+        "is_industrial": data.is_industrial,
+        "park": data.park,
+        "is_key": data.is_key,
+        "planned_investment": data.planned_investment,
+        "contract_amount": data.contract_amount,
+        "stage": data.stage,
+        "status": ProjectStatus.DROPPED if data.dropped_on else ProjectStatus.ACTIVE,
+        "dropped_on": data.dropped_on,
+        "drop_reason": data.drop_reason if data.dropped_on else "",
+        "note": data.note,
+        **dates,
+    }
+    old_stage = project.stage if not created else None
+    changed = []
+    from zhaoshang.history import assign
+
+    changed = assign(project, values)
+    m2m_changed = []
+    if created or changed:
+        if not created:
+            project.version += 1
+        mark(project, actor, reason)
+        project.save()
+    if {u.pk for u in data.cooperating_units} != set(
+        project.cooperating_units.values_list("pk", flat=True)
+    ):
+        project.cooperating_units.set(data.cooperating_units)
+        m2m_changed.append("cooperating_units")
+    if {e.pk for e in data.investors} != set(project.investors.values_list("pk", flat=True)):
+        project.investors.set(data.investors)
+        m2m_changed.append("investors")
+    if m2m_changed and not changed and not created:
+        # Record the relation change as a history row of its own.
+        project.version += 1
+        mark(project, actor, reason)
+        project.save(update_fields=["version", "updated_at"])
+    _record_stage_events(project, data, old_stage, actor=actor, today=today or date.today())
+    return project, created, changed + m2m_changed
+
+
+def _record_stage_events(project, data, old_stage, *, actor, today) -> None:
+    """Keep the dated stage history in line with the project's stage and stage dates."""
+    existing = {(e.stage, e.on) for e in project.stage_events.all()}
+    for stage in sorted(STAGE_DATE_FIELD):
+        on = data.stage_dates.get(stage)
+        if stage <= data.stage and on and (stage, on) not in existing:
+            _add_event(project, stage, on, actor)
+    if old_stage is None and data.stage not in STAGE_DATE_FIELD:
+        _add_event(project, data.stage, today, actor)
+    elif old_stage is not None and data.stage < old_stage:
+        _add_event(project, data.stage, today, actor, reason="由导入或编辑退回阶段")
+    elif old_stage is not None and data.stage > old_stage and data.stage not in STAGE_DATE_FIELD:
+        _add_event(project, data.stage, today, actor)
+
+
+def _add_event(project, stage, on, actor, *, evidence="", reason="", evidence_file=None):
+    event = StageEvent(
+        project=project, stage=stage, on=on, evidence=evidence, reason=reason,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if evidence_file is not None:
+        event.evidence_file = evidence_file
+    mark(event, actor, reason or None)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def do_change_stage(
+    project: Project, stage: int, on: date, *, actor, evidence: str = "", reason: str = "",
+    contract_amount: Decimal | None = None, evidence_file=None, expected_version: int | None = None,
+) -> Project:
+    """Move a project to ``stage`` as of the day it happened; going back needs a reason."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_scope(actor, project.responsible_unit)
+    if expected_version is not None and project.version != expected_version:
+        raise VersionConflict(project, [])
+    if project.is_dropped:
+        raise ValidationError("项目已终止，不能变更阶段")
+    if stage == project.stage:
+        raise ValidationError(f"项目已处于{Stage(stage).label}阶段")
+    going_back = stage < project.stage
+    if going_back and not reason.strip():
+        raise ValidationError("退回阶段须填写原因")
+    values: dict[str, Any] = {"stage": stage}
+    if going_back:
+        for s, name in STAGE_DATE_FIELD.items():
+            if s > stage:
+                values[name] = None
+    else:
+        earlier = [getattr(project, STAGE_DATE_FIELD[s]) for s in STAGE_DATE_FIELD if s < stage]
+        latest = max((d for d in earlier if d), default=None)
+        if latest and on < latest:
+            raise ValidationError(f"日期 {on} 早于上一阶段日期 {latest}，阶段日期不能倒退")
+        if stage in STAGE_DATE_FIELD:
+            values[STAGE_DATE_FIELD[stage]] = on
+        if stage >= Stage.CONTRACTED:
+            amount = contract_amount if contract_amount is not None else project.contract_amount
+            if amount is None:
+                raise ValidationError("推进到合同阶段须填写合同投资额(万元)")
+            values["contract_amount"] = amount
+            if project.contract_on is None and stage > Stage.CONTRACTED:
+                values["contract_on"] = on
+    project.version += 1
+    save_changes(project, values, actor=actor, reason=reason or f"推进到{Stage(stage).label}")
+    _add_event(project, stage, on, actor, evidence=evidence, reason=reason, evidence_file=evidence_file)
+    return project
+
+
+@transaction.atomic
+def do_drop_project(project: Project, on: date, reason: str, *, actor) -> Project:
+    """Mark a project dropped (终止) from a day, with its reason."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_scope(actor, project.responsible_unit)
+    if not reason.strip():
+        raise ValidationError("终止项目须填写终止原因")
+    project.version += 1
+    save_changes(
+        project,
+        {"status": ProjectStatus.DROPPED, "dropped_on": on, "drop_reason": reason},
+        actor=actor, reason=reason,
+    )
+    return project
+
+
+@transaction.atomic
+def do_record_funds(
+    project: Project, on: date, amount: Decimal, *, note: str = "", actor=None,
+) -> tuple[FundsEntry, bool, list[str]]:
+    """Record (or correct) the funds that arrived for a project on a day."""
+    _check_scope(actor, project.responsible_unit)
+    if amount < 0:
+        raise ValidationError("到位资金不能为负数")
+    entry = FundsEntry.objects.filter(project=project, on=on).first()
+    created = entry is None
+    if created:
+        entry = FundsEntry(project=project, on=on)
+    return entry, created, save_changes(entry, {"amount": amount, "note": note}, actor=actor)
+
+
+@transaction.atomic
+def do_add_follow_up(
+    *, on: date, unit: Unit, kind: str, project: Project | None = None,
+    enterprise: Enterprise | None = None, content: str = "", participants: str = "", actor=None,
+) -> tuple[FollowUp, bool]:
+    """Add a follow-up; an identical one already recorded is not added twice."""
+    _check_scope(actor, unit)
+    same = FollowUp.objects.filter(
+        on=on, unit=unit, kind=kind, project=project, enterprise=enterprise,
+        content=content, participants=participants,
+    ).first()
+    if same is not None:
+        return same, False
+    follow_up = FollowUp(
+        on=on, unit=unit, kind=kind, project=project, enterprise=enterprise, content=content,
+        participants=participants,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    mark(follow_up, actor, None)
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up, True
