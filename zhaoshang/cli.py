@@ -190,7 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bulletin)
 
     p = sub.add_parser("generate", help="生成省级规模的基准测试数据")
-    p.add_argument("--scale", type=float, default=1.0, help="1.0 = 约3000个单位、10万个项目、100万条跟踪记录")
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="1.0 = 约3000个单位、10万个项目、100万条跟踪记录"
+    )
     p.add_argument("--seed", type=int, default=2026)
     p.set_defaults(func=cmd_generate)
 
@@ -198,7 +200,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=20)
     p.set_defaults(func=cmd_bench)
     return parser
-
 
 
 def main(argv: list[str] | None = None) -> int:

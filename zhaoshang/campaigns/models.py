@@ -33,23 +33,39 @@ class Campaign(models.Model):
     name = models.CharField(_("行动名称"), max_length=200)
     # The organising unit; its subtree takes part and sees the rankings.
     unit = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, related_name="campaigns",
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
         verbose_name=_("组织单位"),
     )
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
     mode = models.CharField(
-        _("进度模式"), max_length=8, choices=ScheduleMode.choices, default=ScheduleMode.LINEAR,
+        _("进度模式"),
+        max_length=8,
+        choices=ScheduleMode.choices,
+        default=ScheduleMode.LINEAR,
     )
     primary_indicator = models.CharField(
-        _("主指标"), max_length=32, choices=Indicator.choices, default=Indicator.CONTRACT_AMOUNT,
+        _("主指标"),
+        max_length=32,
+        choices=Indicator.choices,
+        default=Indicator.CONTRACT_AMOUNT,
     )
     green_gap_pp = models.DecimalField(
-        _("绿色下限(个百分点)"), max_digits=6, decimal_places=2, default=Decimal("0"),
+        _("绿色下限(个百分点)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0"),
         help_text=_("差距不低于此值为绿色"),
     )
     red_gap_pp = models.DecimalField(
-        _("红色上限(个百分点)"), max_digits=6, decimal_places=2, default=Decimal("-10"),
+        _("红色上限(个百分点)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("-10"),
         help_text=_("差距不高于此值为红色"),
     )
     history = HistoricalRecords()
@@ -74,7 +90,10 @@ class Milestone(models.Model):
     """A dated share of the target that must be done by that day (节点)."""
 
     campaign = models.ForeignKey(
-        Campaign, models.CASCADE, related_name="milestones", verbose_name=_("专项行动"),
+        Campaign,
+        models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("专项行动"),
     )
     on = models.DateField(_("节点日期"))
     pct = models.DecimalField(_("应完成比例(%)"), max_digits=6, decimal_places=2)
@@ -85,7 +104,9 @@ class Milestone(models.Model):
         verbose_name_plural = _("节点")
         ordering = ["campaign", "on"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "on"], name="milestone_campaign_day_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "on"], name="milestone_campaign_day_unique"
+            ),
         ]
 
     def __str__(self):
@@ -96,13 +117,20 @@ class Target(models.Model):
     """A campaign's target for one unit and one indicator (目标任务)."""
 
     campaign = models.ForeignKey(
-        Campaign, models.CASCADE, related_name="targets", verbose_name=_("专项行动"),
+        Campaign,
+        models.CASCADE,
+        related_name="targets",
+        verbose_name=_("专项行动"),
     )
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="targets", verbose_name=_("单位"))
     indicator = models.CharField(_("指标"), max_length=32, choices=Indicator.choices)
     value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=2)
     person = models.ForeignKey(
-        Person, models.SET_NULL, null=True, blank=True, related_name="targets",
+        Person,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="targets",
         verbose_name=_("责任人"),
     )
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
@@ -116,7 +144,8 @@ class Target(models.Model):
         ordering = ["campaign", "unit__path", "indicator"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "unit", "indicator"], name="target_campaign_unit_indicator_unique",
+                fields=["campaign", "unit", "indicator"],
+                name="target_campaign_unit_indicator_unique",
             ),
         ]
 

@@ -123,7 +123,9 @@ def _figure(indicator, target, achieved, required, passed, campaign) -> Figure:
         return Figure(indicator, target, achieved, None, None, NONE)
     completion = Decimal(achieved) / target * HUNDRED
     gap = completion - required
-    return Figure(indicator, target, achieved, completion, gap, _status(completion, gap, passed, campaign))
+    return Figure(
+        indicator, target, achieved, completion, gap, _status(completion, gap, passed, campaign)
+    )
 
 
 def campaign_root(campaign: Campaign) -> Unit:
@@ -149,12 +151,22 @@ def compute(campaign: Campaign, as_of: date, unit: Unit | None = None) -> Progre
     units = {
         u["id"]: u
         for u in Unit.objects.filter(path__startswith=base_path).values(
-            "id", "code", "name", "kind", "path", "parent_id", "order",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "path",
+            "parent_id",
+            "order",
         )
     }
     parents_with_children = {u["parent_id"] for u in units.values()}
     siblings = (
-        [u for u in units.values() if u["parent_id"] == unit.parent_id and u["path"].startswith(base_path)]
+        [
+            u
+            for u in units.values()
+            if u["parent_id"] == unit.parent_id and u["path"].startswith(base_path)
+        ]
         if unit.pk != root.pk
         else [units[unit.pk]]
     )
@@ -223,7 +235,9 @@ def compute(campaign: Campaign, as_of: date, unit: Unit | None = None) -> Progre
     targets: dict[tuple[int, str], Decimal] = {
         (t["unit_id"], t["indicator"]): t["value"]
         for t in Target.objects.filter(campaign=campaign, unit_id__in=shown).values(
-            "unit_id", "indicator", "value",
+            "unit_id",
+            "indicator",
+            "value",
         )
     }
 

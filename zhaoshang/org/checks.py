@@ -10,8 +10,12 @@ def sqlite_concurrency(app_configs, databases=None, **kwargs):
         return []
     errors = []
     if connection.settings_dict.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE":
-        errors.append(Error("SQLite 未使用 IMMEDIATE 事务模式，并发写入会出现“database is locked”。",
-                            id="zhaoshang.E001"))
+        errors.append(
+            Error(
+                "SQLite 未使用 IMMEDIATE 事务模式，并发写入会出现“database is locked”。",
+                id="zhaoshang.E001",
+            )
+        )
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         mode = cursor.fetchone()[0]

@@ -13,7 +13,11 @@ class PasswordChangeRequiredMiddleware:
         if user is not None and user.is_authenticated:
             account = getattr(user, "account", None) if hasattr(user, "account") else None
             if account is not None and account.must_change_password:
-                allowed = {reverse("password_change"), reverse("password_change_done"), reverse("logout")}
+                allowed = {
+                    reverse("password_change"),
+                    reverse("password_change_done"),
+                    reverse("logout"),
+                }
                 if request.path not in allowed and not request.path.startswith("/static/"):
                     return redirect("password_change")
         return self.get_response(request)

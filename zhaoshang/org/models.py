@@ -27,7 +27,11 @@ class Unit(models.Model):
     name = models.CharField(_("单位名称"), max_length=100)
     kind = models.CharField(_("单位类型"), max_length=8, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("上级单位"),
     )
     # Materialized path of primary keys, "/1/7/42/": a subtree is one prefix
@@ -36,7 +40,8 @@ class Unit(models.Model):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     order = models.IntegerField(_("排序"), default=0)
     official_code = models.BooleanField(
-        _("国标代码"), default=True,
+        _("国标代码"),
+        default=True,
         help_text=_("编码取自 GB/T 2260；开发区等内部编码取消勾选"),
     )
     history = HistoricalRecords()
@@ -74,10 +79,14 @@ class Membership(models.Model):
     """A login account working in a unit's subtree with a role."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="memberships",
         verbose_name=_("账号"),
     )
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="memberships", verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="memberships", verbose_name=_("单位")
+    )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     history = HistoricalRecords()
 
@@ -107,6 +116,9 @@ class Account(models.Model):
         verbose_name = _("账号设置")
         verbose_name_plural = _("账号设置")
 
+    def __str__(self):
+        return str(self.user)
+
 
 class Person(models.Model):
     """A named responsible person of a unit (责任人), with or without a login."""
@@ -116,8 +128,12 @@ class Person(models.Model):
     title = models.CharField(_("职务"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=50, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-        related_name="people", verbose_name=_("登录账号"),
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("登录账号"),
     )
     history = HistoricalRecords()
 
@@ -146,7 +162,9 @@ class TeamMember(models.Model):
     """A person's role in a unit's working team (工作专班)."""
 
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="team", verbose_name=_("单位"))
-    person = models.ForeignKey(Person, models.CASCADE, related_name="team_roles", verbose_name=_("人员"))
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="team_roles", verbose_name=_("人员")
+    )
     role = models.CharField(_("专班职务"), max_length=8, choices=TeamRole.choices)
     history = HistoricalRecords()
 
