@@ -81,13 +81,15 @@ def do_save_enterprise(
 
 
 @transaction.atomic
-def do_save_park(*, name: str, unit: Unit, actor=None) -> tuple[Park, bool, list[str]]:
+def do_save_park(
+    *, name: str, unit: Unit, actor=None, reason: str | None = None,
+) -> tuple[Park, bool, list[str]]:
     park = Park.objects.filter(name=name).first()
     created = park is None
     if created:
         park = Park(name=name)
     _check_scope(actor, unit)
-    return park, created, save_changes(park, {"unit": unit}, actor=actor)
+    return park, created, save_changes(park, {"unit": unit}, actor=actor, reason=reason)
 
 
 @dataclass
@@ -116,10 +118,11 @@ def validate_project_data(data: ProjectData) -> list[tuple[str, str]]:
     """Problems of a project's values as (field label, Chinese message)."""
     problems = []
     if data.stage >= Stage.CONTRACTED:
+        why = f"不能为空（项目阶段为{Stage(data.stage).label}）"
         if data.contract_amount is None:
-            problems.append(("合同投资额(万元)", "不能为空（项目阶段为合同或之后）"))
+            problems.append(("合同投资额(万元)", why))
         if not data.stage_dates.get(Stage.CONTRACTED):
-            problems.append(("合同签订日期", "不能为空（项目阶段为合同或之后）"))
+            problems.append(("合同签订日期", why))
     for stage, label in ((Stage.SIGNED, "签约日期"), (Stage.CONTRACTED, "合同签订日期"),
                          (Stage.STARTED, "开工日期"), (Stage.OPERATING, "投产日期")):
         if data.stage_dates.get(stage) and stage > data.stage:
@@ -201,33 +204,40 @@ def do_save_project(
         project.version += 1
         mark(project, actor, reason)
         project.save(update_fields=["version", "updated_at"])
-    _record_stage_events(project, data, old_stage, actor=actor, today=today or date.today())
+    _record_stage_events(
+        project, data, old_stage, actor=actor, today=today or date.today(), history_reason=reason,
+    )
     return project, created, changed + m2m_changed
 
 
-def _record_stage_events(project, data, old_stage, *, actor, today) -> None:
+def _record_stage_events(project, data, old_stage, *, actor, today, history_reason=None) -> None:
     """Keep the dated stage history in line with the project's stage and stage dates."""
     existing = {(e.stage, e.on) for e in project.stage_events.all()}
+    extra = {"history_reason": history_reason}
     for stage in sorted(STAGE_DATE_FIELD):
         on = data.stage_dates.get(stage)
         if stage <= data.stage and on and (stage, on) not in existing:
-            _add_event(project, stage, on, actor)
+            _add_event(project, stage, on, actor, **extra)
     if old_stage is None and data.stage not in STAGE_DATE_FIELD:
-        _add_event(project, data.stage, today, actor)
+        _add_event(project, data.stage, today, actor, **extra)
     elif old_stage is not None and data.stage < old_stage:
-        _add_event(project, data.stage, today, actor, reason="由导入或编辑退回阶段")
+        _add_event(project, data.stage, today, actor, reason="由导入或编辑退回阶段", **extra)
     elif old_stage is not None and data.stage > old_stage and data.stage not in STAGE_DATE_FIELD:
-        _add_event(project, data.stage, today, actor)
+        _add_event(project, data.stage, today, actor, **extra)
 
 
-def _add_event(project, stage, on, actor, *, evidence="", reason="", evidence_file=None):
+def _add_event(
+    project, stage, on, actor, *, evidence="", reason="", evidence_file=None, history_reason=None,
+):
     event = StageEvent(
         project=project, stage=stage, on=on, evidence=evidence, reason=reason,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if evidence_file is not None:
         event.evidence_file = evidence_file
-    mark(event, actor, reason or None)
+    # The history row says why the event was written: its own reason (going
+    # back), else the caller's (an import names its file).
+    mark(event, actor, reason or history_reason or None)
     event.save()
     return event
 
@@ -293,6 +303,7 @@ def do_drop_project(project: Project, on: date, reason: str, *, actor) -> Projec
 @transaction.atomic
 def do_record_funds(
     project: Project, on: date, amount: Decimal, *, note: str = "", actor=None,
+    reason: str | None = None,
 ) -> tuple[FundsEntry, bool, list[str]]:
     """Record (or correct) the funds that arrived for a project on a day."""
     _check_scope(actor, project.responsible_unit)
@@ -302,13 +313,16 @@ def do_record_funds(
     created = entry is None
     if created:
         entry = FundsEntry(project=project, on=on)
-    return entry, created, save_changes(entry, {"amount": amount, "note": note}, actor=actor)
+    return entry, created, save_changes(
+        entry, {"amount": amount, "note": note}, actor=actor, reason=reason,
+    )
 
 
 @transaction.atomic
 def do_add_follow_up(
     *, on: date, unit: Unit, kind: str, project: Project | None = None,
     enterprise: Enterprise | None = None, content: str = "", participants: str = "", actor=None,
+    reason: str | None = None,
 ) -> tuple[FollowUp, bool]:
     """Add a follow-up; an identical one already recorded is not added twice."""
     _check_scope(actor, unit)
@@ -323,7 +337,7 @@ def do_add_follow_up(
         participants=participants,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    mark(follow_up, actor, None)
+    mark(follow_up, actor, reason)
     follow_up.full_clean()
     follow_up.save()
     return follow_up, True

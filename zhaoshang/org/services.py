@@ -56,12 +56,15 @@ def do_save_unit(
 
 
 @transaction.atomic
-def do_save_person(unit: Unit, name: str, *, title: str = "", phone: str = "", actor=None) -> Person:
+def do_save_person(
+    unit: Unit, name: str, *, title: str = "", phone: str = "", actor=None,
+    reason: str | None = None,
+) -> Person:
     """The responsible person ``name`` of ``unit``, created when new."""
     person = Person.objects.filter(unit=unit, name=name).first()
     if person is None:
         person = Person(unit=unit, name=name, title=title, phone=phone)
-        mark(person, actor, None)
+        mark(person, actor, reason)
         person.save()
     return person
 
@@ -69,7 +72,7 @@ def do_save_person(unit: Unit, name: str, *, title: str = "", phone: str = "", a
 @transaction.atomic
 def do_save_account(
     username: str, *, full_name: str, unit: Unit, role: str, password: str | None,
-    actor=None, must_change: bool = True,
+    actor=None, must_change: bool = True, reason: str | None = None,
 ) -> tuple[User, bool, str | None]:
     """Create or update a login with one membership; returns (user, created, generated password).
 
@@ -93,9 +96,15 @@ def do_save_account(
     membership = Membership.objects.filter(user=user).first()
     if membership is None:
         membership = Membership(user=user, unit=unit, role=role)
-        save_changes(membership, {}, actor=actor)
+        save_changes(membership, {}, actor=actor, reason=reason)
     else:
-        save_changes(membership, {"unit": unit, "role": role}, actor=actor)
+        save_changes(membership, {"unit": unit, "role": role}, actor=actor, reason=reason)
     Membership.objects.filter(user=user).exclude(pk=membership.pk).delete()
     forget_scope(user)
     return user, created, generated
+
+
+@transaction.atomic
+def do_password_changed(user) -> None:
+    """Clear the first-login demand once the user has chosen a password of their own."""
+    Account.objects.filter(user=user, must_change_password=True).update(must_change_password=False)

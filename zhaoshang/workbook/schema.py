@@ -1,0 +1,259 @@
+"""The sheets and columns of the data workbook (contracts/workbook.md).
+
+One description serves the loader (which columns exist, which are required),
+the empty template and, later, the export, so the three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from zhaoshang.workbook.values import clean_text, to_half_width
+
+TEXT, CODE, DATE, AMOUNT, NUMBER, PERCENT, FLAG = (
+    "text",
+    "code",
+    "date",
+    "amount",
+    "number",
+    "percent",
+    "flag",
+)
+
+YES_NO = ("是", "否")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    kind: str = TEXT
+    # Values offered as a drop-down in the template.
+    choices: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    key: str
+    columns: tuple[Column, ...]
+    note: str = ""
+    # Sheets described by the contract whose import is not available yet.
+    supported: bool = True
+    column_names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "column_names", tuple(c.name for c in self.columns))
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+UNIT_KINDS = ("州", "县市", "开发区", "州直部门", "乡镇", "县直部门", "其他")
+ROLES = ("领导", "管理员", "填报员", "查看")
+MODES = ("线性", "阶梯")
+INDICATORS = (
+    "合同投资额(万元)",
+    "合同项目数",
+    "500强企业数",
+    "园区项目数",
+    "工业项目数",
+    "到位资金(万元)",
+)
+OWNERSHIPS = ("民营", "国有", "外资", "港澳台", "其他")
+STAGES = ("线索", "洽谈", "签约", "合同", "开工", "投产")
+STATUSES = ("正常", "终止")
+FOLLOW_UP_KINDS = ("外出招商", "来访接待", "洽谈", "电话联系", "推介会", "考察", "其他")
+
+UNITS = Sheet(
+    "单位",
+    "单位编码",
+    (
+        Column("单位编码", True, CODE, note="有 GB/T 2260 代码的用国标代码，否则用内部编码"),
+        Column("单位名称", True),
+        Column("上级单位编码", kind=CODE, note="最上级单位留空"),
+        Column("单位类型", True, choices=UNIT_KINDS),
+        Column("排序", kind=NUMBER, note="整数，越小越靠前"),
+    ),
+)
+USERS = Sheet(
+    "用户",
+    "用户名",
+    (
+        Column("用户名", True, CODE, note="登录名：字母、数字及 @ . + - _"),
+        Column("姓名"),
+        Column("单位编码", True, CODE, note="账号工作范围为此单位及其下级"),
+        Column("角色", True, choices=ROLES),
+        Column("初始密码", note="留空则随机生成并只显示一次；首次登录须修改；已有账号不改密码"),
+    ),
+    note="密码不会导出。",
+)
+PARKS = Sheet(
+    "园区",
+    "园区名称",
+    (
+        Column("园区名称", True),
+        Column("所属单位编码", True, CODE),
+    ),
+)
+CAMPAIGNS = Sheet(
+    "专项行动",
+    "行动编码",
+    (
+        Column("行动编码", True, CODE, note="简短编码，如 MQDH2026"),
+        Column("行动名称", True),
+        Column("开始日期", True, DATE),
+        Column("结束日期", True, DATE),
+        Column("进度模式", choices=MODES, note="默认 线性"),
+        Column("主指标", choices=INDICATORS, note="默认 合同投资额(万元)"),
+    ),
+)
+MILESTONES = Sheet(
+    "节点",
+    "行动编码 + 节点日期",
+    (
+        Column("行动编码", True, CODE),
+        Column("节点日期", True, DATE),
+        Column("应完成比例(%)", True, PERCENT, note="如 50 表示 50%"),
+    ),
+)
+TARGETS = Sheet(
+    "目标任务",
+    "行动编码 + 单位编码 + 指标",
+    (
+        Column("行动编码", True, CODE),
+        Column("单位编码", True, CODE),
+        Column("指标", True, choices=INDICATORS),
+        Column("目标值", True, AMOUNT, note="金额类指标以万元计；个数类指标填整数"),
+        Column("责任人", note="姓名；系统中没有时自动登记为该单位的责任人"),
+        Column("完成时限", kind=DATE),
+    ),
+)
+ENTERPRISES = Sheet(
+    "客商",
+    "统一社会信用代码，无代码时按企业名称",
+    (
+        Column("企业名称", True),
+        Column("统一社会信用代码", kind=CODE, note="18 位；校验不通过只提示不拒绝"),
+        Column("企业性质", choices=OWNERSHIPS),
+        Column("来源地", note="如 省外、省内 或省份名称"),
+        Column(
+            "荣誉标签",
+            note="多个用 ; 分隔，每个写作 名称(年份)，如 中国民营企业500强(2025);上市公司",
+        ),
+    ),
+)
+PROJECTS = Sheet(
+    "项目",
+    "项目编号",
+    (
+        Column("项目编号", True, CODE),
+        Column("项目名称", True),
+        Column("责任单位编码", True, CODE, note="只填一个责任单位（不重复统计）"),
+        Column("配合单位编码", kind=CODE, note="多个用 ; 分隔"),
+        Column("责任人", note="姓名"),
+        Column("投资方", note="客商名称，须在「客商」表或系统中；多个用 ; 分隔"),
+        Column("所属行业", note="GB/T 4754-2017 门类字母、两位大类代码或名称，如 C、39、制造业"),
+        Column(
+            "是否工业项目",
+            kind=FLAG,
+            choices=YES_NO,
+            note="留空时按所属行业判断（B、C、D 门类为工业）",
+        ),
+        Column("所在园区", note="园区名称，须在「园区」表或系统中"),
+        Column("是否重点项目", kind=FLAG, choices=YES_NO),
+        Column("计划总投资(万元)", kind=AMOUNT),
+        Column("合同投资额(万元)", kind=AMOUNT, note="项目阶段为合同或之后时必填"),
+        Column("项目阶段", True, choices=STAGES),
+        Column("签约日期", kind=DATE),
+        Column("合同签订日期", kind=DATE, note="项目阶段为合同或之后时必填"),
+        Column("开工日期", kind=DATE),
+        Column("投产日期", kind=DATE),
+        Column("状态", choices=STATUSES, note="默认 正常"),
+        Column("终止日期", kind=DATE, note="状态为终止时必填"),
+        Column("终止原因", note="状态为终止时必填"),
+        Column("备注"),
+    ),
+    note="阶段日期须按 签约 ≤ 合同 ≤ 开工 ≤ 投产 的先后顺序。",
+)
+FUNDS = Sheet(
+    "到位资金",
+    "项目编号 + 日期",
+    (
+        Column("项目编号", True, CODE),
+        Column("日期", True, DATE),
+        Column("金额(万元)", True, AMOUNT),
+    ),
+)
+FOLLOW_UPS = Sheet(
+    "跟踪记录",
+    "无（逐条添加，已有完全相同的记录时跳过）",
+    (
+        Column("日期", True, DATE),
+        Column("单位编码", True, CODE),
+        Column("类型", True, choices=FOLLOW_UP_KINDS),
+        Column("项目编号", kind=CODE),
+        Column("企业名称"),
+        Column("内容"),
+        Column("参与人"),
+    ),
+)
+ROUNDS = Sheet(
+    "调度填报",
+    "行动编码 + 截止时间 + 单位编码",
+    (
+        Column("行动编码", True, CODE),
+        Column("截止时间", True, DATE),
+        Column("单位编码", True, CODE),
+        Column("提交时间", kind=DATE),
+        Column("进展情况"),
+        Column("存在问题"),
+        Column("下步计划"),
+    ),
+    supported=False,
+)
+
+# Import order: every sheet comes after the sheets it refers to.
+SHEETS: tuple[Sheet, ...] = (
+    UNITS,
+    USERS,
+    PARKS,
+    CAMPAIGNS,
+    MILESTONES,
+    TARGETS,
+    ENTERPRISES,
+    PROJECTS,
+    FUNDS,
+    FOLLOW_UPS,
+    ROUNDS,
+)
+BY_NAME = {sheet.name: sheet for sheet in SHEETS}
+# The template's instructions sheet; the loader passes over it silently.
+NOTES_SHEET = "说明"
+
+_UNIT_SUFFIX = re.compile(r"\((万元|%|个)\)$")
+
+
+def header_key(text) -> str:
+    """A header cell reduced to what identifies the column: no star, no spaces, half-width brackets."""
+    value = to_half_width(clean_text(text))
+    value = re.sub(r"\s", "", value).strip("*")
+    return value
+
+
+def header_lookup(sheet: Sheet) -> dict[str, str]:
+    """Header spellings accepted for each column, e.g. 合同投资额 for 合同投资额(万元)."""
+    lookup: dict[str, str] = {}
+    short: dict[str, list[str]] = {}
+    for name in sheet.column_names:
+        key = header_key(name)
+        lookup[key] = name
+        bare = _UNIT_SUFFIX.sub("", key)
+        if bare != key:
+            short.setdefault(bare, []).append(name)
+    for bare, names in short.items():
+        if len(names) == 1 and bare not in lookup:
+            lookup[bare] = names[0]
+    return lookup
