@@ -4,9 +4,14 @@ from django.urls import path
 from zhaoshang.web import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    # Django 5 logs out on POST only; the top bar posts a form.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", views.home, name="home"),
+    path("unit/<str:code>/", views.unit_progress, name="unit_progress"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/<str:code>/", views.project_detail, name="project_detail"),
+    path("projects/<str:code>/edit/", views.project_edit, name="project_edit"),
 ]
