@@ -23,16 +23,27 @@ class Enterprise(models.Model):
 
     name = models.CharField(_("企业名称"), max_length=200, unique=True)
     uscc = models.CharField(
-        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True,
+        _("统一社会信用代码"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
     )
     ownership = models.CharField(
-        _("企业性质"), max_length=8, choices=Ownership.choices, blank=True,
+        _("企业性质"),
+        max_length=8,
+        choices=Ownership.choices,
+        blank=True,
     )
     origin = models.CharField(_("来源地"), max_length=50, blank=True)
     # The unit that registered the enterprise; it and the units of the
     # enterprise's projects see it.
     owner_unit = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, related_name="enterprises",
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
         verbose_name=_("登记单位"),
     )
     note = models.TextField(_("备注"), blank=True)
@@ -55,7 +66,10 @@ class EnterpriseTag(models.Model):
     """An honour or list an enterprise carries, with the list year (e.g. 中国民营企业500强 2025)."""
 
     enterprise = models.ForeignKey(
-        Enterprise, models.CASCADE, related_name="tags", verbose_name=_("客商"),
+        Enterprise,
+        models.CASCADE,
+        related_name="tags",
+        verbose_name=_("客商"),
     )
     name = models.CharField(_("荣誉标签"), max_length=50)
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
@@ -66,7 +80,8 @@ class EnterpriseTag(models.Model):
         verbose_name_plural = _("荣誉标签")
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "name", "year"], name="enterprise_tag_unique",
+                fields=["enterprise", "name", "year"],
+                name="enterprise_tag_unique",
             ),
         ]
         indexes = [models.Index(fields=["name", "enterprise"])]
@@ -141,41 +156,78 @@ class ProjectStatus(models.TextChoices):
     DROPPED = "dropped", _("终止")
 
 
+# Kept at module level so that the project service can write ONE history row
+# per change covering the fields and both relations together (simple-history
+# would otherwise add a row for every relation it sees changing).
+PROJECT_HISTORY = HistoricalRecords(m2m_fields=["cooperating_units", "investors"])
+
+
 class Project(models.Model):
     """A project of the ledger: one accountable unit, its stage and amounts (万元)."""
 
     code = models.CharField(_("项目编号"), max_length=50, unique=True)
     name = models.CharField(_("项目名称"), max_length=200)
     responsible_unit = models.ForeignKey(
-        Unit, models.PROTECT, related_name="projects", verbose_name=_("责任单位"),
+        Unit,
+        models.PROTECT,
+        related_name="projects",
+        verbose_name=_("责任单位"),
     )
     cooperating_units = models.ManyToManyField(
-        Unit, blank=True, related_name="cooperating_projects", verbose_name=_("配合单位"),
+        Unit,
+        blank=True,
+        related_name="cooperating_projects",
+        verbose_name=_("配合单位"),
     )
     person = models.ForeignKey(
-        Person, models.SET_NULL, null=True, blank=True, related_name="projects",
+        Person,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("责任人"),
     )
     investors = models.ManyToManyField(
-        Enterprise, blank=True, related_name="projects", verbose_name=_("投资方"),
+        Enterprise,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("投资方"),
     )
     industry = models.ForeignKey(
-        Industry, models.PROTECT, null=True, blank=True, related_name="projects",
+        Industry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("所属行业"),
     )
     is_industrial = models.BooleanField(_("工业项目"), default=False)
     park = models.ForeignKey(
-        Park, models.PROTECT, null=True, blank=True, related_name="projects",
+        Park,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("所在园区"),
     )
     is_key = models.BooleanField(_("重点项目"), default=False)
     planned_investment = models.DecimalField(
-        _("计划总投资(万元)"), max_digits=16, decimal_places=2, null=True, blank=True,
+        _("计划总投资(万元)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     contract_amount = models.DecimalField(
-        _("合同投资额(万元)"), max_digits=16, decimal_places=2, null=True, blank=True,
+        _("合同投资额(万元)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
-    stage = models.PositiveSmallIntegerField(_("项目阶段"), choices=Stage.choices, default=Stage.LEAD)
+    stage = models.PositiveSmallIntegerField(
+        _("项目阶段"), choices=Stage.choices, default=Stage.LEAD
+    )
     # The day each stage was reached, copied from the stage history so that
     # counting is one indexed range query (contract_on) instead of a join.
     signed_on = models.DateField(_("签约日期"), null=True, blank=True)
@@ -183,7 +235,10 @@ class Project(models.Model):
     started_on = models.DateField(_("开工日期"), null=True, blank=True)
     operating_on = models.DateField(_("投产日期"), null=True, blank=True)
     status = models.CharField(
-        _("状态"), max_length=8, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE,
+        _("状态"),
+        max_length=8,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.ACTIVE,
     )
     dropped_on = models.DateField(_("终止日期"), null=True, blank=True)
     drop_reason = models.CharField(_("终止原因"), max_length=500, blank=True)
@@ -192,7 +247,7 @@ class Project(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[cooperating_units, investors])
+    history = PROJECT_HISTORY
 
     SCOPE_UNIT = "responsible_unit"
 
@@ -217,12 +272,18 @@ class StageEvent(models.Model):
     """A project reaching (or going back to) a stage on a given day, with who recorded it."""
 
     project = models.ForeignKey(
-        Project, models.CASCADE, related_name="stage_events", verbose_name=_("项目"),
+        Project,
+        models.CASCADE,
+        related_name="stage_events",
+        verbose_name=_("项目"),
     )
     stage = models.PositiveSmallIntegerField(_("阶段"), choices=Stage.choices)
     on = models.DateField(_("发生日期"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
         verbose_name=_("记录人"),
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
@@ -246,7 +307,10 @@ class FundsEntry(models.Model):
     """Funds actually arrived for a project on a day (到位资金, 万元)."""
 
     project = models.ForeignKey(
-        Project, models.CASCADE, related_name="funds", verbose_name=_("项目"),
+        Project,
+        models.CASCADE,
+        related_name="funds",
+        verbose_name=_("项目"),
     )
     on = models.DateField(_("日期"))
     amount = models.DecimalField(_("金额(万元)"), max_digits=16, decimal_places=2)
@@ -281,20 +345,33 @@ class FollowUp(models.Model):
     """A promotion activity of a unit: a visit, reception, negotiation, call or event."""
 
     on = models.DateField(_("日期"))
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="follow_ups", verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="follow_ups", verbose_name=_("单位")
+    )
     kind = models.CharField(_("类型"), max_length=8, choices=FollowUpKind.choices)
     project = models.ForeignKey(
-        Project, models.SET_NULL, null=True, blank=True, related_name="follow_ups",
+        Project,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
         verbose_name=_("项目"),
     )
     enterprise = models.ForeignKey(
-        Enterprise, models.SET_NULL, null=True, blank=True, related_name="follow_ups",
+        Enterprise,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
         verbose_name=_("客商"),
     )
     content = models.TextField(_("内容"), blank=True)
     participants = models.CharField(_("参与人"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
         verbose_name=_("录入人"),
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)

@@ -12,8 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from zhaoshang.history import mark, save_changes
+from zhaoshang.history import assign, mark, save_changes
 from zhaoshang.ledger.models import (
+    PROJECT_HISTORY,
     STAGE_DATE_FIELD,
     Enterprise,
     EnterpriseTag,
@@ -46,9 +47,15 @@ def _check_scope(actor, unit: Unit) -> None:
 
 @transaction.atomic
 def do_save_enterprise(
-    *, name: str, uscc: str | None = None, ownership: str = "", origin: str = "",
-    tags: list[tuple[str, int | None]] | None = None, owner_unit: Unit | None = None,
-    actor=None, reason: str | None = None,
+    *,
+    name: str,
+    uscc: str | None = None,
+    ownership: str = "",
+    origin: str = "",
+    tags: list[tuple[str, int | None]] | None = None,
+    owner_unit: Unit | None = None,
+    actor=None,
+    reason: str | None = None,
 ) -> tuple[Enterprise, bool, list[str]]:
     """Create or update an enterprise found by USCC, else by name."""
     enterprise = None
@@ -62,7 +69,8 @@ def do_save_enterprise(
     changed = save_changes(
         enterprise,
         {"name": name, "uscc": uscc or None, "ownership": ownership, "origin": origin},
-        actor=actor, reason=reason,
+        actor=actor,
+        reason=reason,
     )
     if tags is not None:
         wanted = {(n, y) for n, y in tags}
@@ -82,7 +90,11 @@ def do_save_enterprise(
 
 @transaction.atomic
 def do_save_park(
-    *, name: str, unit: Unit, actor=None, reason: str | None = None,
+    *,
+    name: str,
+    unit: Unit,
+    actor=None,
+    reason: str | None = None,
 ) -> tuple[Park, bool, list[str]]:
     park = Park.objects.filter(name=name).first()
     created = park is None
@@ -123,21 +135,29 @@ def validate_project_data(data: ProjectData) -> list[tuple[str, str]]:
             problems.append(("合同投资额(万元)", why))
         if not data.stage_dates.get(Stage.CONTRACTED):
             problems.append(("合同签订日期", why))
-    for stage, label in ((Stage.SIGNED, "签约日期"), (Stage.CONTRACTED, "合同签订日期"),
-                         (Stage.STARTED, "开工日期"), (Stage.OPERATING, "投产日期")):
+    for stage, label in (
+        (Stage.SIGNED, "签约日期"),
+        (Stage.CONTRACTED, "合同签订日期"),
+        (Stage.STARTED, "开工日期"),
+        (Stage.OPERATING, "投产日期"),
+    ):
         if data.stage_dates.get(stage) and stage > data.stage:
             problems.append((label, f"项目阶段为{Stage(data.stage).label}，不应填写此日期"))
     dated = [(s, data.stage_dates[s]) for s in sorted(data.stage_dates) if data.stage_dates.get(s)]
     for (s1, d1), (s2, d2) in zip(dated, dated[1:], strict=False):
         if d2 < d1:
-            problems.append((
-                Project._meta.get_field(STAGE_DATE_FIELD[s2]).verbose_name,
-                f"{Stage(s2).label}日期 {d2} 早于{Stage(s1).label}日期 {d1}，阶段日期不能倒退",
-            ))
+            problems.append(
+                (
+                    Project._meta.get_field(STAGE_DATE_FIELD[s2]).verbose_name,
+                    f"{Stage(s2).label}日期 {d2} 早于{Stage(s1).label}日期 {d1}，阶段日期不能倒退",
+                )
+            )
     if data.dropped_on is not None and not data.drop_reason:
         problems.append(("终止原因", "不能为空（状态为终止）"))
-    for label, amount in (("计划总投资(万元)", data.planned_investment),
-                          ("合同投资额(万元)", data.contract_amount)):
+    for label, amount in (
+        ("计划总投资(万元)", data.planned_investment),
+        ("合同投资额(万元)", data.contract_amount),
+    ):
         if amount is not None and amount < 0:
             problems.append((label, "不能为负数"))
     return problems
@@ -145,8 +165,13 @@ def validate_project_data(data: ProjectData) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def do_save_project(
-    code: str, data: ProjectData, *, actor=None, reason: str | None = None,
-    expected_version: int | None = None, today: date | None = None,
+    code: str,
+    data: ProjectData,
+    *,
+    actor=None,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> tuple[Project, bool, list[str]]:
     """Create or update project ``code`` with its stage history; refuses stale versions."""
     problems = validate_project_data(data)
@@ -161,8 +186,10 @@ def do_save_project(
         if expected_version is not None and project.version != expected_version:
             raise VersionConflict(project, [])
     _check_scope(actor, data.responsible_unit)
-    dates = {STAGE_DATE_FIELD[s]: data.stage_dates.get(s) if s <= data.stage else None
-             for s in STAGE_DATE_FIELD}
+    dates = {
+        STAGE_DATE_FIELD[s]: data.stage_dates.get(s) if s <= data.stage else None
+        for s in STAGE_DATE_FIELD
+    }
     values = {
         "name": data.name,
         "responsible_unit": data.responsible_unit,
@@ -181,31 +208,39 @@ def do_save_project(
         **dates,
     }
     old_stage = project.stage if not created else None
-    changed = []
-    from zhaoshang.history import assign
-
     changed = assign(project, values)
     m2m_changed = []
-    if created or changed:
-        if not created:
+    # Save fields and relations without history, then write one history row
+    # that holds the whole change (fields and relation sets together).
+    project.skip_history_when_saving = True
+    try:
+        if created or changed:
+            if not created:
+                project.version += 1
+            project.save()
+        if {u.pk for u in data.cooperating_units} != set(
+            project.cooperating_units.values_list("pk", flat=True)
+        ):
+            project.cooperating_units.set(data.cooperating_units)
+            m2m_changed.append("cooperating_units")
+        if {e.pk for e in data.investors} != set(project.investors.values_list("pk", flat=True)):
+            project.investors.set(data.investors)
+            m2m_changed.append("investors")
+        if m2m_changed and not changed and not created:
             project.version += 1
+            project.save(update_fields=["version", "updated_at"])
+    finally:
+        del project.skip_history_when_saving
+    if created or changed or m2m_changed:
         mark(project, actor, reason)
-        project.save()
-    if {u.pk for u in data.cooperating_units} != set(
-        project.cooperating_units.values_list("pk", flat=True)
-    ):
-        project.cooperating_units.set(data.cooperating_units)
-        m2m_changed.append("cooperating_units")
-    if {e.pk for e in data.investors} != set(project.investors.values_list("pk", flat=True)):
-        project.investors.set(data.investors)
-        m2m_changed.append("investors")
-    if m2m_changed and not changed and not created:
-        # Record the relation change as a history row of its own.
-        project.version += 1
-        mark(project, actor, reason)
-        project.save(update_fields=["version", "updated_at"])
+        PROJECT_HISTORY.create_historical_record(project, "+" if created else "~")
     _record_stage_events(
-        project, data, old_stage, actor=actor, today=today or date.today(), history_reason=reason,
+        project,
+        data,
+        old_stage,
+        actor=actor,
+        today=today or date.today(),
+        history_reason=reason,
     )
     return project, created, changed + m2m_changed
 
@@ -227,10 +262,22 @@ def _record_stage_events(project, data, old_stage, *, actor, today, history_reas
 
 
 def _add_event(
-    project, stage, on, actor, *, evidence="", reason="", evidence_file=None, history_reason=None,
+    project,
+    stage,
+    on,
+    actor,
+    *,
+    evidence="",
+    reason="",
+    evidence_file=None,
+    history_reason=None,
 ):
     event = StageEvent(
-        project=project, stage=stage, on=on, evidence=evidence, reason=reason,
+        project=project,
+        stage=stage,
+        on=on,
+        evidence=evidence,
+        reason=reason,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if evidence_file is not None:
@@ -244,8 +291,16 @@ def _add_event(
 
 @transaction.atomic
 def do_change_stage(
-    project: Project, stage: int, on: date, *, actor, evidence: str = "", reason: str = "",
-    contract_amount: Decimal | None = None, evidence_file=None, expected_version: int | None = None,
+    project: Project,
+    stage: int,
+    on: date,
+    *,
+    actor,
+    evidence: str = "",
+    reason: str = "",
+    contract_amount: Decimal | None = None,
+    evidence_file=None,
+    expected_version: int | None = None,
 ) -> Project:
     """Move a project to ``stage`` as of the day it happened; going back needs a reason."""
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -280,7 +335,9 @@ def do_change_stage(
                 values["contract_on"] = on
     project.version += 1
     save_changes(project, values, actor=actor, reason=reason or f"推进到{Stage(stage).label}")
-    _add_event(project, stage, on, actor, evidence=evidence, reason=reason, evidence_file=evidence_file)
+    _add_event(
+        project, stage, on, actor, evidence=evidence, reason=reason, evidence_file=evidence_file
+    )
     return project
 
 
@@ -295,14 +352,20 @@ def do_drop_project(project: Project, on: date, reason: str, *, actor) -> Projec
     save_changes(
         project,
         {"status": ProjectStatus.DROPPED, "dropped_on": on, "drop_reason": reason},
-        actor=actor, reason=reason,
+        actor=actor,
+        reason=reason,
     )
     return project
 
 
 @transaction.atomic
 def do_record_funds(
-    project: Project, on: date, amount: Decimal, *, note: str = "", actor=None,
+    project: Project,
+    on: date,
+    amount: Decimal,
+    *,
+    note: str = "",
+    actor=None,
     reason: str | None = None,
 ) -> tuple[FundsEntry, bool, list[str]]:
     """Record (or correct) the funds that arrived for a project on a day."""
@@ -313,27 +376,51 @@ def do_record_funds(
     created = entry is None
     if created:
         entry = FundsEntry(project=project, on=on)
-    return entry, created, save_changes(
-        entry, {"amount": amount, "note": note}, actor=actor, reason=reason,
+    return (
+        entry,
+        created,
+        save_changes(
+            entry,
+            {"amount": amount, "note": note},
+            actor=actor,
+            reason=reason,
+        ),
     )
 
 
 @transaction.atomic
 def do_add_follow_up(
-    *, on: date, unit: Unit, kind: str, project: Project | None = None,
-    enterprise: Enterprise | None = None, content: str = "", participants: str = "", actor=None,
+    *,
+    on: date,
+    unit: Unit,
+    kind: str,
+    project: Project | None = None,
+    enterprise: Enterprise | None = None,
+    content: str = "",
+    participants: str = "",
+    actor=None,
     reason: str | None = None,
 ) -> tuple[FollowUp, bool]:
     """Add a follow-up; an identical one already recorded is not added twice."""
     _check_scope(actor, unit)
     same = FollowUp.objects.filter(
-        on=on, unit=unit, kind=kind, project=project, enterprise=enterprise,
-        content=content, participants=participants,
+        on=on,
+        unit=unit,
+        kind=kind,
+        project=project,
+        enterprise=enterprise,
+        content=content,
+        participants=participants,
     ).first()
     if same is not None:
         return same, False
     follow_up = FollowUp(
-        on=on, unit=unit, kind=kind, project=project, enterprise=enterprise, content=content,
+        on=on,
+        unit=unit,
+        kind=kind,
+        project=project,
+        enterprise=enterprise,
+        content=content,
         participants=participants,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
