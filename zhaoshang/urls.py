@@ -3,5 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("ledger/", include("zhaoshang.ledger.urls")),
+    path("campaigns/", include("zhaoshang.campaigns.urls")),
+    path("org/", include("zhaoshang.org.urls")),
     path("", include("zhaoshang.web.urls")),
 ]
