@@ -293,3 +293,18 @@ def test_json_document_follows_the_contract(ledger):
     dept = next(r for r in doc["children"] if r["code"] == "880004")
     assert dept["rank"] is None
     assert dept["indicators"]["contract_amount"]["completion_pct"] is None
+
+
+def test_only_the_tagged_investor_of_a_project_counts():
+    R = b.unit("660000", "标州")
+    A = b.unit("660001", "标县", R)
+    c = b.campaign("TAG", root=R)
+    b.target(c, A, 1, "top500_enterprises")
+    tagged = b.enterprise("示例五百强集团", top500=True)
+    plain = b.enterprise("示例本地公司")
+    b.project(A, 500, date(2026, 11, 1), investors=[tagged, plain])
+    b.project(A, 700, date(2026, 11, 2), investors=[plain])
+    p = compute(c, date(2026, 11, 20))
+    # two investors on the first project, only one of them tagged → 1 of a target of 1
+    assert fig(p.children[0], "top500_enterprises").achieved == 1
+    assert fig(p.children[0], "top500_enterprises").completion_pct == 100

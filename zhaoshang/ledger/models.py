@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhaoshang.ledger import pinyin
 from zhaoshang.org.models import Person, Unit
 
 # The honour tag whose holders count as top-500 private enterprises (any list year).
@@ -47,7 +48,13 @@ class Enterprise(models.Model):
         verbose_name=_("登记单位"),
     )
     note = models.TextField(_("备注"), blank=True)
-    history = HistoricalRecords()
+    # Derived from the name on every save (zhaoshang.ledger.pinyin): pinyin order
+    # and initials search where the database has no Chinese collation, and the
+    # reduced name that finds the same company typed another way.
+    name_pinyin = models.CharField(max_length=400, editable=False, default="", db_index=True)
+    search_text = models.TextField(editable=False, default="")
+    name_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "search_text", "name_key"])
 
     class Meta:
         verbose_name = _("客商")
@@ -60,6 +67,18 @@ class Enterprise(models.Model):
     @classmethod
     def scope_q(cls, scope):
         return scope.unit_q("owner_unit") | scope.unit_q("projects__responsible_unit")
+
+    def refresh_keys(self) -> None:
+        self.name_pinyin = pinyin.sort_key(self.name)
+        self.search_text = pinyin.search_text(self.name, self.uscc or "")
+        self.name_key = pinyin.enterprise_name_key(self.name)
+
+    def save(self, *args, **kwargs):
+        self.refresh_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "uscc"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "search_text", "name_key"}
+        super().save(*args, **kwargs)
 
 
 class EnterpriseTag(models.Model):
@@ -159,7 +178,11 @@ class ProjectStatus(models.TextChoices):
 # Kept at module level so that the project service can write ONE history row
 # per change covering the fields and both relations together (simple-history
 # would otherwise add a row for every relation it sees changing).
-PROJECT_HISTORY = HistoricalRecords(m2m_fields=["cooperating_units", "investors"])
+PROJECT_HISTORY = HistoricalRecords(
+    m2m_fields=["cooperating_units", "investors"],
+    # Derived search keys are rewritten from code and name; history keeps those.
+    excluded_fields=["name_pinyin", "search_text"],
+)
 
 
 class Project(models.Model):
@@ -247,6 +270,10 @@ class Project(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Derived from code and name on every save (zhaoshang.ledger.pinyin): the
+    # ledger sorts names by pinyin and finds 凯里 by typing kl.
+    name_pinyin = models.CharField(max_length=400, editable=False, default="", db_index=True)
+    search_text = models.TextField(editable=False, default="")
     history = PROJECT_HISTORY
 
     SCOPE_UNIT = "responsible_unit"
@@ -266,6 +293,17 @@ class Project(models.Model):
     @property
     def is_dropped(self) -> bool:
         return self.status == ProjectStatus.DROPPED
+
+    def refresh_keys(self) -> None:
+        self.name_pinyin = pinyin.sort_key(self.name)
+        self.search_text = pinyin.search_text(self.code, self.name)
+
+    def save(self, *args, **kwargs):
+        self.refresh_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "code"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "search_text"}
+        super().save(*args, **kwargs)
 
 
 class StageEvent(models.Model):
@@ -389,9 +427,80 @@ class FollowUp(models.Model):
         return f"{self.on} {self.unit} {self.kind}"
 
 
-def counted_q(start, end, as_of) -> Q:
-    """Projects that count for a campaign window as of a day (domain.md, counting rules)."""
+class SavedFilter(models.Model):
+    """A ledger filter a user named and keeps (the list page's querystring)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="saved_filters",
+        verbose_name=_("账号"),
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    query = models.CharField(_("筛选条件"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("常用筛选")
+        verbose_name_plural = _("常用筛选")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_user_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AttachmentKind(models.TextChoices):
+    CONTRACT = "合同", _("合同")
+    EVIDENCE = "佐证材料", _("佐证材料")
+    OTHER = "其他", _("其他")
+
+
+class Attachment(models.Model):
+    """A file kept with a project (contract, evidence), served only through a scoped view."""
+
+    project = models.ForeignKey(
+        Project,
+        models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("项目"),
+    )
+    kind = models.CharField(_("类别"), max_length=8, choices=AttachmentKind.choices)
+    # Stored under a random name: the uploaded name is only ever shown, never used as a path.
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小(字节)"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    SCOPE_UNIT = "project__responsible_unit"
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["project", "-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+def counted_q(start, end, as_of, prefix: str = "") -> Q:
+    """Projects that count for a campaign window as of a day (domain.md, counting rules).
+
+    ``prefix`` is the lookup to the project from another model, e.g. "project__".
+    """
     last = min(end, as_of)
-    return Q(contract_on__gte=start, contract_on__lte=last) & (
-        Q(dropped_on__isnull=True) | Q(dropped_on__gt=as_of)
+    return Q(**{f"{prefix}contract_on__gte": start, f"{prefix}contract_on__lte": last}) & (
+        Q(**{f"{prefix}dropped_on__isnull": True}) | Q(**{f"{prefix}dropped_on__gt": as_of})
     )
