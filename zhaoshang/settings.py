@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "zhaoshang.org",
     "zhaoshang.ledger",
     "zhaoshang.campaigns",
+    "zhaoshang.dispatch",
     "zhaoshang.web",
 ]
 
