@@ -7,5 +7,6 @@ urlpatterns = [
     path("ledger/", include("zhaoshang.ledger.urls")),
     path("campaigns/", include("zhaoshang.campaigns.urls")),
     path("org/", include("zhaoshang.org.urls")),
+    path("dispatch/", include("zhaoshang.dispatch.urls")),
     path("", include("zhaoshang.web.urls")),
 ]
