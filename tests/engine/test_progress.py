@@ -219,6 +219,8 @@ def test_drill_down_ranks_the_unit_among_its_siblings(ledger):
     p = compute(ledger["campaign"], date(2026, 11, 20), ledger["A"])
     assert p.unit.code == "880001"
     assert p.unit.rank == 2
+    # the unit's own row is its whole subtree: p1 9000 at A itself + p2 3000 in A1
+    assert fig(p.unit).achieved == Decimal(12000)
     assert [r.code for r in p.children] == ["880011"]
     township = p.children[0]
     assert fig(township).achieved == Decimal(3000)
@@ -258,14 +260,14 @@ def test_amounts_are_exact_to_the_cent():
 
 def test_query_count_does_not_grow_with_the_tree(ledger, django_assert_num_queries):
     c = ledger["campaign"]
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         compute(c, date(2026, 11, 20))
     for i in range(30):
         u = b.unit(f"8801{i:02d}", f"新县{i}", ledger["R"])
         b.target(c, u, 1000)
         t = b.unit(f"8802{i:02d}", f"新镇{i}", u, kind="乡镇")
         b.project(t, 100, date(2026, 11, 1), investors=[b.enterprise(f"示例企业{i}", top500=True)])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         p = compute(c, date(2026, 11, 20))
     assert len(p.children) == 34
 
@@ -308,3 +310,11 @@ def test_only_the_tagged_investor_of_a_project_counts():
     # two investors on the first project, only one of them tagged → 1 of a target of 1
     assert fig(p.children[0], "top500_enterprises").achieved == 1
     assert fig(p.children[0], "top500_enterprises").completion_pct == 100
+
+
+def test_projects_held_by_the_root_itself_count_for_the_root(ledger):
+    b.project(ledger["R"], 500, date(2026, 11, 12))
+    p = compute(ledger["campaign"], date(2026, 11, 20))
+    # 42000 as before + 500 held by the prefecture itself (本级) = 42500; children unchanged
+    assert fig(p.unit).achieved == Decimal(42500)
+    assert sum(fig(r).achieved for r in p.children) == Decimal(42000)

@@ -1,18 +1,19 @@
 """The progress engine: every figure of a campaign for a unit and its children.
 
 Pure computation over a fixed number of aggregate queries, whatever the size
-of the tree (see docs/architecture.md):
+of the tree (see docs/architecture.md). For the campaign's root:
 
-1. the units of the subtree being ranked (one prefix query on ``Unit.path``);
-2. counted projects grouped by responsible unit: sum of contract amounts,
-   count, park and industrial counts (one conditional aggregation);
-3. distinct (unit, top-500 enterprise) pairs of counted projects, rolled up as
-   set unions because distinct counts do not add;
-4. funds in place of counted projects grouped by unit;
-5. the targets of the rows shown; 6. milestones; 7. the holiday table.
+1. counted projects grouped by the child subtree they lie in (the child's path
+   is cut from the responsible unit's materialized path inside SQL): sum of
+   contract amounts, count, park and industrial counts, and funds in place up to
+   the as-of day (a correlated sum on the funds' (project, day) index);
+2. distinct (child, top-500 enterprise) pairs of counted projects, kept as sets
+   because distinct counts do not add up the tree;
+3. the shown units; 4. their targets; 5. milestones; 6. the holiday table.
 
-Figures of a unit are the sums over its subtree, computed in one bottom-up pass
-in Python. Every page, the command line and the bulletins call :func:`compute`.
+A unit below the root is also ranked among its siblings, which costs the two
+aggregates once more at its parent's level: eight queries. Every page, the
+command line and the bulletins call :func:`compute`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BigIntegerField, Count, F, Q, Sum
-from django.db.models.functions import Cast, Round
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Round, StrIndex, Substr
 
 from zhaoshang.campaigns.models import MONEY_INDICATORS, Campaign, Indicator, Target
 from zhaoshang.engine.calendar import count_workdays
@@ -143,95 +157,34 @@ def compute(campaign: Campaign, as_of: date, unit: Unit | None = None) -> Progre
     unit = unit or root
     if not unit.is_within(root):
         raise UnknownUnit(f"单位 {unit.code} 不在专项行动「{campaign.name}」的范围内")
-    # Rank the unit among its siblings too, so aggregate over its parent's subtree.
-    base_path = unit.path
-    if unit.pk != root.pk and unit.parent_id:
-        base_path = unit.path[: unit.path.rstrip("/").rfind("/") + 1]
-
-    units = {
-        u["id"]: u
-        for u in Unit.objects.filter(path__startswith=base_path).values(
-            "id",
-            "code",
-            "name",
-            "kind",
-            "path",
-            "parent_id",
-            "order",
-        )
-    }
-    parents_with_children = {u["parent_id"] for u in units.values()}
-    siblings = (
-        [
-            u
-            for u in units.values()
-            if u["parent_id"] == unit.parent_id and u["path"].startswith(base_path)
-        ]
-        if unit.pk != root.pk
-        else [units[unit.pk]]
-    )
-    children = [u for u in units.values() if u["parent_id"] == unit.pk]
-    shown = {u["id"] for u in siblings} | {u["id"] for u in children}
-
-    # Aggregates per responsible unit, rolled up into the shown rows.
     counted = counted_q(campaign.start, campaign.end, as_of)
-    in_base = Q(responsible_unit__path__startswith=base_path)
-    amount = defaultdict(int)  # cents
-    projects = defaultdict(int)
-    parks = defaultdict(int)
-    industrial = defaultdict(int)
-    funds = defaultdict(int)  # cents
-    top500: dict[int, set[int]] = defaultdict(set)
-
-    def shown_ancestors(unit_id: int) -> list[int]:
-        info = units.get(unit_id)
-        if info is None:
-            return []
-        return [int(p) for p in info["path"].strip("/").split("/") if int(p) in shown]
-
-    rows = (
-        Project.objects.filter(counted, in_base)
-        .values("responsible_unit_id")
-        .annotate(
-            cents=_cents_sum("contract_amount"),
-            n=Count("id"),
-            n_park=Count("id", filter=Q(park__isnull=False)),
-            n_industrial=Count("id", filter=Q(is_industrial=True)),
-        )
-        .order_by()
+    if unit.pk == root.pk:
+        # The root's figures are the sum of its children's and its own (本级).
+        level = _aggregate(unit.path, counted, as_of)
+        own_totals = _Totals.combined(level.values())
+        child_totals = level
+        shown_q = Q(pk=unit.pk) | Q(parent_id=unit.pk)
+    else:
+        # Rank the unit among its siblings: aggregate its parent's subtree by
+        # child, then the unit's own subtree by its children.
+        parent_path = unit.path[: unit.path.rstrip("/").rfind("/") + 1]
+        sibling_totals = _aggregate(parent_path, counted, as_of)
+        child_totals = _aggregate(unit.path, counted, as_of)
+        shown_q = Q(parent_id=unit.parent_id) | Q(parent_id=unit.pk)
+    units = list(
+        Unit.objects.filter(shown_q)
+        .annotate(has_children=Exists(Unit.objects.filter(parent_id=OuterRef("pk"))))
+        .values("id", "code", "name", "kind", "path", "parent_id", "order", "has_children")
     )
-    for r in rows:
-        for target_id in shown_ancestors(r["responsible_unit_id"]):
-            amount[target_id] += r["cents"] or 0
-            projects[target_id] += r["n"]
-            parks[target_id] += r["n_park"]
-            industrial[target_id] += r["n_industrial"]
-
-    # Start from the few tagged enterprises: joining every counted project to
-    # the tag table instead costs seconds on a province.
-    tagged = EnterpriseTag.objects.filter(name=TOP500_TAG).values("enterprise_id")
-    pairs = (
-        Project.objects.filter(counted, in_base, investors__in=tagged)
-        .values_list("responsible_unit_id", "investors")
-        .distinct()
-    )
-    for unit_id, enterprise_id in pairs:
-        for target_id in shown_ancestors(unit_id):
-            top500[target_id].add(enterprise_id)
-
-    fund_rows = (
-        FundsEntry.objects.filter(
-            counted_q(campaign.start, campaign.end, as_of, prefix="project__"),
-            on__lte=as_of,
-            project__responsible_unit__path__startswith=base_path,
-        )
-        .values("project__responsible_unit_id")
-        .annotate(cents=_cents_sum("amount"))
-        .order_by()
-    )
-    for r in fund_rows:
-        for target_id in shown_ancestors(r["project__responsible_unit_id"]):
-            funds[target_id] += r["cents"] or 0
+    if unit.pk == root.pk:
+        siblings = [u for u in units if u["id"] == unit.pk]
+        totals_of = {**child_totals, unit.path: own_totals}
+    else:
+        siblings = [u for u in units if u["parent_id"] == unit.parent_id]
+        # The unit's own key means its whole subtree (sibling level), not its 本级 rows.
+        totals_of = {**child_totals, **sibling_totals}
+    children = [u for u in units if u["parent_id"] == unit.pk]
+    shown = {u["id"] for u in siblings} | {u["id"] for u in children}
 
     targets: dict[tuple[int, str], Decimal] = {
         (t["unit_id"], t["indicator"]): t["value"]
@@ -248,13 +201,14 @@ def compute(campaign: Campaign, as_of: date, unit: Unit | None = None) -> Progre
 
     def row_for(info) -> Row:
         uid = info["id"]
+        t = totals_of.get(info["path"]) or _Totals()
         achieved = {
-            Indicator.CONTRACT_AMOUNT: Decimal(amount[uid]) / HUNDRED,
-            Indicator.CONTRACT_PROJECTS: projects[uid],
-            Indicator.TOP500_ENTERPRISES: len(top500[uid]),
-            Indicator.PARK_PROJECTS: parks[uid],
-            Indicator.INDUSTRIAL_PROJECTS: industrial[uid],
-            Indicator.FUNDS_IN_PLACE: Decimal(funds[uid]) / HUNDRED,
+            Indicator.CONTRACT_AMOUNT: Decimal(t.cents) / HUNDRED,
+            Indicator.CONTRACT_PROJECTS: t.projects,
+            Indicator.TOP500_ENTERPRISES: len(t.top500),
+            Indicator.PARK_PROJECTS: t.parks,
+            Indicator.INDUSTRIAL_PROJECTS: t.industrial,
+            Indicator.FUNDS_IN_PLACE: Decimal(t.funds) / HUNDRED,
         }
         figures = {
             ind: _figure(ind, targets.get((uid, ind)), achieved[ind], required, passed, campaign)
@@ -265,7 +219,7 @@ def compute(campaign: Campaign, as_of: date, unit: Unit | None = None) -> Progre
             code=info["code"],
             name=info["name"],
             kind=info["kind"],
-            has_children=uid in parents_with_children,
+            has_children=info["has_children"],
             indicators=figures,
             status=figures[campaign.primary_indicator].status,
         )
@@ -301,6 +255,91 @@ def compute(campaign: Campaign, as_of: date, unit: Unit | None = None) -> Progre
         children=child_rows,
         milestones=sorted(milestones, key=lambda p: p.on),
     )
+
+
+@dataclass
+class _Totals:
+    """Achieved figures of one subtree; amounts in whole cents."""
+
+    cents: int = 0
+    projects: int = 0
+    parks: int = 0
+    industrial: int = 0
+    funds: int = 0
+    top500: set[int] = field(default_factory=set)
+
+    @classmethod
+    def combined(cls, parts) -> _Totals:
+        total = cls()
+        for t in parts:
+            total.cents += t.cents
+            total.projects += t.projects
+            total.parks += t.parks
+            total.industrial += t.industrial
+            total.funds += t.funds
+            total.top500 |= t.top500  # distinct enterprises do not add
+        return total
+
+
+def _child_path(path_lookup: str, level_path: str):
+    """SQL for the path of the child of ``level_path`` that a unit path lies under.
+
+    "/1/7/42/" under level "/1/" gives "/1/7/"; the level's own path gives
+    itself. Grouping by it rolls a subtree up to its children inside the
+    database, so only one row per child comes back.
+    """
+    start = len(level_path)
+    rest = Substr(F(path_lookup), start + 1)
+    length = ExpressionWrapper(
+        Value(start) + StrIndex(rest, Value("/")), output_field=IntegerField()
+    )
+    return Substr(F(path_lookup), 1, length, output_field=CharField())
+
+
+def _aggregate(level_path: str, counted: Q, as_of: date) -> dict[str, _Totals]:
+    """Figures of every child subtree of ``level_path`` (and of its own rows), in two queries."""
+    totals: dict[str, _Totals] = defaultdict(_Totals)
+    in_level = Q(responsible_unit__path__startswith=level_path)
+    child = _child_path("responsible_unit__path", level_path)
+    # Funds in place per counted project, looked up on the (project, day) index
+    # inside the main aggregation: cheaper than a second pass over the projects.
+    funds = (
+        FundsEntry.objects.filter(project_id=OuterRef("pk"), on__lte=as_of)
+        .order_by()
+        .values("project_id")
+        .annotate(cents=_cents_sum("amount"))
+        .values("cents")
+    )
+    rows = (
+        Project.objects.filter(counted, in_level)
+        .annotate(child=child, funds_cents=Subquery(funds, output_field=BigIntegerField()))
+        .values("child")
+        .annotate(
+            cents=_cents_sum("contract_amount"),
+            n=Count("id"),
+            n_park=Count("id", filter=Q(park__isnull=False)),
+            n_industrial=Count("id", filter=Q(is_industrial=True)),
+            funds=Sum("funds_cents"),
+        )
+        .order_by()
+    )
+    for r in rows:
+        t = totals[r["child"]]
+        t.cents, t.projects, t.funds = r["cents"] or 0, r["n"], r["funds"] or 0
+        t.parks, t.industrial = r["n_park"], r["n_industrial"]
+
+    # Start from the few tagged enterprises: joining every counted project to
+    # the tag table instead costs seconds on a province.
+    tagged = EnterpriseTag.objects.filter(name=TOP500_TAG).values("enterprise_id")
+    pairs = (
+        Project.objects.filter(counted, in_level, investors__in=tagged)
+        .annotate(child=child)
+        .values_list("child", "investors")
+        .distinct()
+    )
+    for path, enterprise_id in pairs:
+        totals[path].top500.add(enterprise_id)
+    return totals
 
 
 def _rank(rows: list[Row], primary: str) -> None:
