@@ -8,7 +8,9 @@ PORT ?= 8000
 
 .PHONY: setup run test lint bench clean
 
-setup: $(VENV)/.installed $(VENDOR)/.installed
+MESSAGES := $(wildcard zhaoshang/locale/*/LC_MESSAGES/django.po)
+
+setup: $(VENV)/.installed $(VENDOR)/.installed $(MESSAGES:.po=.mo)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +25,10 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	touch $@
+
+# Compiled translations are build outputs: made from each .po whenever it changes.
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/python -m zhaoshang.i18n_compile $<
 
 run: setup
 	$(BIN)/zhaoshang demo --if-empty

@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from zhaoshang.campaigns import views
 
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("<str:code>/", views.campaign_settings, name="settings"),
+    path("<str:code>/milestones/", views.milestone_add, name="milestone_add"),
+    path("<str:code>/milestones/<int:pk>/", views.milestone_edit, name="milestone_edit"),
+    path(
+        "<str:code>/milestones/<int:pk>/delete/",
+        views.milestone_delete,
+        name="milestone_delete",
+    ),
+    path("<str:code>/targets/", views.decomposition, name="decomposition"),
+    path(
+        "<str:code>/targets/<str:unit_code>/<str:indicator>/",
+        views.target_save,
+        name="target_save",
+    ),
+    path(
+        "<str:code>/targets/<str:unit_code>/<str:indicator>/history/",
+        views.target_history,
+        name="target_history",
+    ),
+]

@@ -111,6 +111,11 @@ class Account(models.Model):
     # The password hash the demo set; equal to the current hash means the
     # well-known demo password is still in use (checked without hashing).
     demo_password_hash = models.CharField(max_length=255, blank=True, default="")
+    # Django's User keeps no history; these two dates put a reset and a
+    # deactivation into this model's history rows (who, when, before → after).
+    password_reset_at = models.DateTimeField(_("上次重置密码"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["demo_password_hash"])
 
     class Meta:
         verbose_name = _("账号设置")

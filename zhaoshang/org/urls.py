@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from zhaoshang.org import views
 
 app_name = "org"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("units/<str:code>/", views.unit_page, name="unit"),
+    path("units/<str:code>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<str:code>/new/", views.unit_new, name="unit_new"),
+    path("units/<str:code>/shift/", views.unit_shift, name="unit_shift"),
+    path("units/<str:code>/people/", views.people, name="people"),
+    path("units/<str:code>/team/", views.team, name="team"),
+    path("units/<str:code>/accounts/", views.accounts, name="accounts"),
+    path("units/<str:code>/history/", views.unit_history, name="unit_history"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
+    path("team/<int:pk>/role/", views.team_member_role, name="team_member_role"),
+    path("team/<int:pk>/remove/", views.team_member_remove, name="team_member_remove"),
+    path("accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),
+    path(
+        "accounts/<int:pk>/reset-password/",
+        views.account_reset_password,
+        name="account_reset_password",
+    ),
+    path("accounts/<int:pk>/active/", views.account_set_active, name="account_set_active"),
+]
