@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from zhaoshang.ledger.forms import ProjectForm
 from zhaoshang.ledger.models import Project, StageEvent
-from zhaoshang.web.forms import ProjectForm
 
 HOME = "/?campaign=MQDH2026&as_of=2026-11-27"
 

@@ -2,12 +2,17 @@
 
 The numbers, for a signed-in request:
   session, user, account (password-change middleware)                  3
-  home: membership scope, visible campaigns, engine (units, counted
-        projects, top-500 pairs, funds, targets, milestones, holiday
-        table: 7), linkable rows, top-bar memberships                   11  → 14
-  drill-down: the home page's plus the unit (and, when deeper, the trail) 1  → 15
-  project list: membership scope, unit filter choices, the chosen unit,
-        count, page rows, contract total, top-bar memberships            7  → 10
+  home: membership scope, visible campaigns, engine (counted projects
+        with funds, top-500 pairs, units, targets, milestones, holiday
+        table: 6), linkable rows, top-bar memberships                   10  → 13
+  drill-down: the home page's plus the unit (and, when deeper, the trail),
+        plus the engine's two aggregates at the parent's level to rank
+        the unit among its siblings                                        3  → 16
+  project list (moved to zhaoshang/ledger): membership scope, the visible
+        units (filter choices, the chosen unit and pinyin unit search all
+        read this one list), visible parks, one aggregate (count for the
+        pager and both totals), saved filters, page rows, their investors,
+        top-bar memberships                                              8  → 11
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from zhaoshang.org.services import do_save_unit
 from ..conftest import add_project
 from .helpers import HOME
 
-HOME_QUERIES = 14
-LIST_QUERIES = 10
+HOME_QUERIES = 13
+LIST_QUERIES = 11
 
 
 def _grow_children(personas, parent_code: str, total: int) -> None:
@@ -84,9 +89,11 @@ def test_county_drill_down_query_count_does_not_grow_with_townships(
 ):
     _grow_children(personas, "522601", children)
     client = client_for("r522601")
-    # One more than the home page: the drill-down's unit. Its breadcrumb trail
-    # below the campaign root is empty here, which Django answers without a query.
-    with django_assert_num_queries(HOME_QUERIES + 1):
+    # Three more than the home page: the drill-down's unit, and the engine's
+    # two aggregates at the parent's level (the unit's rank among its siblings).
+    # Its breadcrumb trail below the campaign root is empty here, which Django
+    # answers without a query.
+    with django_assert_num_queries(HOME_QUERIES + 3):
         response = client.get("/unit/522601/?campaign=MQDH2026&as_of=2026-11-27")
     assert len(response.context["rows"]) == children
 
@@ -108,7 +115,7 @@ def test_unfiltered_project_list_query_count_is_fixed(
 ):
     _grow_zone_projects(personas, rows)
     client = client_for("r522601")
-    # No unit chosen: the chosen-unit lookup is skipped.
-    with django_assert_num_queries(LIST_QUERIES - 1):
+    # No unit chosen: the same count, the chosen unit comes from the units already read.
+    with django_assert_num_queries(LIST_QUERIES):
         response = client.get("/projects/")
     assert response.status_code == 200

@@ -368,4 +368,10 @@ def run_benchmarks(repeat: int = 20) -> int:
         f"目标（≤ {TARGET_MS:.0f} ms 且 ≤ {TARGET_RATIO} × 同样六项指标的 SQL）："
         f"{'达标' if met else '未达标'}"
     )
+    from zhaoshang.bench.dispatch_bench import run_dispatch_benchmarks  # the bulletin's timings
+
+    run_dispatch_benchmarks(repeat=min(repeat, 5))
+    from zhaoshang.bench.ledger_pages import run_ledger_pages  # the ledger pages' timings
+
+    run_ledger_pages(repeat=repeat)
     return 0

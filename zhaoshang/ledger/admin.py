@@ -9,6 +9,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from zhaoshang.ledger.models import (
+    Attachment,
     Enterprise,
     EnterpriseTag,
     FollowUp,
@@ -16,6 +17,7 @@ from zhaoshang.ledger.models import (
     Industry,
     Park,
     Project,
+    SavedFilter,
     StageEvent,
 )
 
@@ -129,3 +131,22 @@ class FollowUpAdmin(SimpleHistoryAdmin):
     date_hierarchy = "on"
     autocomplete_fields = ("unit", "project", "enterprise")
     list_select_related = ("unit", "project", "enterprise", "created_by")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # Files are handed out only by the scoped download view on the project page;
+    # here the superuser sees what was uploaded, by whom, without a file link.
+    list_display = ("original_name", "project", "kind", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("kind",)
+    search_fields = ("original_name", "project__code", "project__name")
+    fields = ("project", "kind", "original_name", "size", "content_type", "note", "uploaded_by")
+    readonly_fields = fields
+    list_select_related = ("project", "uploaded_by")
+
+
+@admin.register(SavedFilter)
+class SavedFilterAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "query", "created_at")
+    search_fields = ("name", "user__username")
+    list_select_related = ("user",)

@@ -9,13 +9,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from zhaoshang.history import assign, mark, save_changes
 from zhaoshang.ledger.models import (
     PROJECT_HISTORY,
     STAGE_DATE_FIELD,
+    Attachment,
     Enterprise,
     EnterpriseTag,
     FollowUp,
@@ -23,11 +26,12 @@ from zhaoshang.ledger.models import (
     Park,
     Project,
     ProjectStatus,
+    SavedFilter,
     Stage,
     StageEvent,
 )
 from zhaoshang.org.models import Unit
-from zhaoshang.org.scope import require_edit
+from zhaoshang.org.scope import require_edit, scope_of
 
 
 class VersionConflict(Exception):
@@ -73,19 +77,26 @@ def do_save_enterprise(
         reason=reason,
     )
     if tags is not None:
-        wanted = {(n, y) for n, y in tags}
-        existing = {(t.name, t.year): t for t in enterprise.tags.all()}
-        for key, tag in existing.items():
-            if key not in wanted:
-                mark(tag, actor, reason)
-                tag.delete()
-                changed.append("tags")
-        for tag_name, year in sorted(wanted - existing.keys(), key=lambda k: (k[0], k[1] or 0)):
-            tag = EnterpriseTag(enterprise=enterprise, name=tag_name, year=year)
-            mark(tag, actor, reason)
-            tag.save()
-            changed.append("tags")
+        changed += _sync_tags(enterprise, tags, actor=actor, reason=reason)
     return enterprise, created, changed
+
+
+def _sync_tags(enterprise: Enterprise, tags, *, actor, reason) -> list[str]:
+    """Make the enterprise's tags exactly ``tags``; each added or removed tag leaves history."""
+    changed = []
+    wanted = {(n, y) for n, y in tags}
+    existing = {(t.name, t.year): t for t in enterprise.tags.all()}
+    for key, tag in existing.items():
+        if key not in wanted:
+            mark(tag, actor, reason)
+            tag.delete()
+            changed.append("tags")
+    for tag_name, year in sorted(wanted - existing.keys(), key=lambda k: (k[0], k[1] or 0)):
+        tag = EnterpriseTag(enterprise=enterprise, name=tag_name, year=year)
+        mark(tag, actor, reason)
+        tag.save()
+        changed.append("tags")
+    return changed
 
 
 @transaction.atomic
@@ -342,12 +353,23 @@ def do_change_stage(
 
 
 @transaction.atomic
-def do_drop_project(project: Project, on: date, reason: str, *, actor) -> Project:
+def do_drop_project(
+    project: Project,
+    on: date,
+    reason: str,
+    *,
+    actor,
+    expected_version: int | None = None,
+) -> Project:
     """Mark a project dropped (终止) from a day, with its reason."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_scope(actor, project.responsible_unit)
+    if expected_version is not None and project.version != expected_version:
+        raise VersionConflict(project, [])
     if not reason.strip():
         raise ValidationError("终止项目须填写终止原因")
+    if project.is_dropped:
+        raise ValidationError("项目已终止")
     project.version += 1
     save_changes(
         project,
@@ -403,6 +425,13 @@ def do_add_follow_up(
 ) -> tuple[FollowUp, bool]:
     """Add a follow-up; an identical one already recorded is not added twice."""
     _check_scope(actor, unit)
+    if (
+        actor is not None
+        and project is not None
+        and not scope_of(actor).contains(project.responsible_unit)
+    ):
+        # A follow-up may not name (and so reveal) a project the actor cannot see.
+        raise Http404
     same = FollowUp.objects.filter(
         on=on,
         unit=unit,
@@ -428,3 +457,237 @@ def do_add_follow_up(
     follow_up.full_clean()
     follow_up.save()
     return follow_up, True
+
+
+# --------------------------------------------------------------------------- pages
+# The services below serve the ledger pages; the workbook loader has no use for them.
+
+
+@transaction.atomic
+def do_create_project(
+    code: str,
+    data: ProjectData,
+    *,
+    actor,
+    reason: str | None = None,
+    today: date | None = None,
+) -> Project:
+    """Create a new project; unlike :func:`do_save_project` an existing code is refused."""
+    code = code.strip()
+    if not code:
+        raise ValidationError(_("「项目编号」：不能为空"))
+    if Project.objects.filter(code=code).exists():
+        # Codes are unique across the province; whose project it is stays hidden.
+        raise ValidationError(_("「项目编号」：%(code)s 已被使用，请换一个编号") % {"code": code})
+    project, _created, _changed = do_save_project(
+        code, data, actor=actor, reason=reason or _("新建项目"), today=today
+    )
+    return project
+
+
+def can_edit_enterprise(user, enterprise: Enterprise) -> bool:
+    """Editors of the registering unit (or above it) keep an enterprise's record."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    return enterprise.owner_unit is not None and scope.can_edit(enterprise.owner_unit)
+
+
+def _check_enterprise_unique(name: str, uscc: str | None, exclude_pk: int | None) -> None:
+    others = Enterprise.objects.exclude(pk=exclude_pk) if exclude_pk else Enterprise.objects
+    problems = []
+    if others.filter(name=name).exists():
+        problems.append(_("「企业名称」：系统中已有名为「%(name)s」的客商") % {"name": name})
+    if uscc and others.filter(uscc=uscc).exists():
+        problems.append(_("「统一社会信用代码」：%(uscc)s 已登记为另一家客商") % {"uscc": uscc})
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def do_create_enterprise(
+    *,
+    name: str,
+    owner_unit: Unit,
+    uscc: str | None = None,
+    ownership: str = "",
+    origin: str = "",
+    tags: list[tuple[str, int | None]] | None = None,
+    note: str = "",
+    actor,
+    reason: str | None = None,
+) -> Enterprise:
+    """Register a new enterprise for ``owner_unit``; a name or USCC already used is refused."""
+    _check_scope(actor, owner_unit)
+    name = name.strip()
+    _check_enterprise_unique(name, uscc or None, None)
+    enterprise = Enterprise(owner_unit=owner_unit)
+    save_changes(
+        enterprise,
+        {
+            "name": name,
+            "uscc": uscc or None,
+            "ownership": ownership,
+            "origin": origin,
+            "note": note,
+        },
+        actor=actor,
+        reason=reason or _("登记客商"),
+    )
+    _sync_tags(enterprise, tags or [], actor=actor, reason=reason or _("登记客商"))
+    return enterprise
+
+
+@transaction.atomic
+def do_edit_enterprise(
+    enterprise: Enterprise,
+    *,
+    name: str,
+    uscc: str | None,
+    ownership: str,
+    origin: str,
+    tags: list[tuple[str, int | None]],
+    note: str,
+    actor,
+    reason: str | None = None,
+) -> list[str]:
+    """Change an enterprise's record and tags; returns the changed field names."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if actor is not None and not can_edit_enterprise(actor, enterprise):
+        raise PermissionDenied
+    name = name.strip()
+    _check_enterprise_unique(name, uscc or None, enterprise.pk)
+    changed = save_changes(
+        enterprise,
+        {
+            "name": name,
+            "uscc": uscc or None,
+            "ownership": ownership,
+            "origin": origin,
+            "note": note,
+        },
+        actor=actor,
+        reason=reason,
+    )
+    return changed + _sync_tags(enterprise, tags, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def do_restore_project(
+    project: Project,
+    reason: str,
+    *,
+    actor,
+    expected_version: int | None = None,
+) -> Project:
+    """Undo a drop (撤销终止): the project is active again at its stage."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_scope(actor, project.responsible_unit)
+    if expected_version is not None and project.version != expected_version:
+        raise VersionConflict(project, [])
+    if not project.is_dropped:
+        raise ValidationError(_("项目未终止，无需恢复"))
+    if not reason.strip():
+        raise ValidationError(_("恢复项目须填写原因"))
+    project.version += 1
+    save_changes(
+        project,
+        {"status": ProjectStatus.ACTIVE, "dropped_on": None, "drop_reason": ""},
+        actor=actor,
+        reason=reason,
+    )
+    return project
+
+
+@transaction.atomic
+def do_delete_funds(entry: FundsEntry, *, actor, reason: str) -> None:
+    """Remove a funds entry typed in error; its history keeps what it said."""
+    _check_scope(actor, entry.project.responsible_unit)
+    if not reason.strip():
+        raise ValidationError(_("删除到位资金记录须填写原因"))
+    mark(entry, actor, reason)
+    entry.delete()
+
+
+@transaction.atomic
+def do_save_filter(user, name: str, query: str) -> tuple[SavedFilter, bool]:
+    """Keep (or overwrite) the user's filter called ``name``."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("请为常用筛选起个名称"))
+    saved, created = SavedFilter.objects.update_or_create(
+        user=user, name=name, defaults={"query": query}
+    )
+    return saved, created
+
+
+@transaction.atomic
+def do_delete_filter(user, saved: SavedFilter) -> None:
+    if saved.user_id != user.pk:
+        raise Http404
+    saved.delete()
+
+
+@transaction.atomic
+def do_add_attachment(
+    project: Project,
+    upload,
+    *,
+    kind: str,
+    note: str = "",
+    actor,
+) -> Attachment:
+    """Keep an uploaded file with a project; the file is checked and stored under a random name."""
+    from zhaoshang.ledger.uploads import check_upload, stored_name
+
+    _check_scope(actor, project.responsible_unit)
+    content_type = check_upload(upload)
+    original = upload.name
+    upload.name = stored_name(original)
+    attachment = Attachment(
+        project=project,
+        kind=kind,
+        file=upload,
+        original_name=original[-200:],
+        size=upload.size,
+        content_type=content_type,
+        note=note,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    mark(attachment, actor, (_("上传附件 %(name)s") % {"name": original})[:100])
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except IntegrityError as exc:  # pragma: no cover - a database refusal
+        raise ValidationError(str(exc)) from exc
+    return attachment
+
+
+@transaction.atomic
+def do_delete_attachment(attachment: Attachment, *, actor, reason: str) -> None:
+    """Remove an attachment from the project. The stored file stays on disk for the audit trail."""
+    _check_scope(actor, attachment.project.responsible_unit)
+    if not reason.strip():
+        raise ValidationError(_("删除附件须填写原因"))
+    mark(attachment, actor, reason)
+    attachment.delete()
+
+
+def fill_missing_search_keys(batch: int = 2000) -> int:
+    """Write the pinyin keys of rows added by bulk inserts (which skip ``save``); returns rows fixed."""
+    fixed = 0
+    for model, fields in (
+        (Project, ["name_pinyin", "search_text"]),
+        (Enterprise, ["name_pinyin", "search_text", "name_key"]),
+    ):
+        rows = []
+        for obj in model.objects.filter(search_text="").iterator(chunk_size=batch):
+            obj.refresh_keys()
+            rows.append(obj)
+            if len(rows) >= batch:
+                model.objects.bulk_update(rows, fields)
+                fixed += len(rows)
+                rows = []
+        model.objects.bulk_update(rows, fields)
+        fixed += len(rows)
+    return fixed

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from zhaoshang.ledger import views as ledger_views
 from zhaoshang.web import views
 
 urlpatterns = [
@@ -11,7 +12,8 @@ urlpatterns = [
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", views.home, name="home"),
     path("unit/<str:code>/", views.unit_progress, name="unit_progress"),
-    path("projects/", views.project_list, name="project_list"),
-    path("projects/<str:code>/", views.project_detail, name="project_detail"),
-    path("projects/<str:code>/edit/", views.project_edit, name="project_edit"),
+    # The ledger's pages, at the addresses people have bookmarked (zhaoshang/ledger).
+    path("projects/", ledger_views.project_list, name="project_list"),
+    path("projects/<str:code>/", ledger_views.project_detail, name="project_detail"),
+    path("projects/<str:code>/edit/", ledger_views.project_edit, name="project_edit"),
 ]
