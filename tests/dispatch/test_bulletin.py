@@ -252,14 +252,73 @@ def test_money_words():
 
 def test_bulletin_query_count_is_fixed(world, django_assert_num_queries):
     c = world["campaign"]
-    # 15 of the diagnostics + previous bulletin, projects with a top-500 investor, counted
-    # projects, key projects
-    with django_assert_num_queries(19):
+    # 13 of the diagnostics (the stage funnel included) + previous bulletin, projects
+    # with a top-500 investor, counted projects, their funds, key projects
+    with django_assert_num_queries(18):
         build_bulletin(c, AS_OF)
     for i in range(20):
         county = b.unit(f"8801{i:02d}", f"新县{i}", world["R"])
         b.target(c, county, 1000)
         b.project(county, 100, date(2026, 11, 2))
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         doc = build_bulletin(c, AS_OF)
     assert len(doc["children"]) == 24
+
+
+def test_stage_funnel_counts_projects_by_the_furthest_stage_reached(world):
+    # Ten projects, none dropped by 11-20: pA3 线索; pB3 pB4 洽谈; pC2 签约 (10-01);
+    # pA1 pA2 pB1 pB2 pC1 pD1 合同 by 11-18. Each level counts those at it or beyond:
+    # 线索 10, 洽谈 10 − 1 = 9, 签约 9 − 2 = 7, 合同 7 − 1 = 6, 开工 0, 投产 0.
+    doc = build_bulletin(world["campaign"], AS_OF)
+    assert [(s["label"], s["count"]) for s in doc["stages"]["levels"]] == [
+        ("线索", 10),
+        ("洽谈", 9),
+        ("签约", 7),
+        ("合同", 6),
+        ("开工", 0),
+        ("投产", 0),
+    ]
+    # pC1 was contracted on 11-18: a bulletin of 11-17 still sees it short of 合同
+    # (its current stage still puts it at the 洽谈 level).
+    earlier = build_bulletin(world["campaign"], date(2026, 11, 17))
+    assert earlier["stages"]["levels"][3]["count"] == 5
+
+
+def test_basis_carries_each_counted_projects_funds_adding_up_to_the_figure(world):
+    doc = build_bulletin(world["campaign"], AS_OF)
+    funds = {p["code"]: p["funds"] for p in basis_projects(doc)}
+    # pA1 500 on 11-18, pB1 300 on 11-19, nothing else
+    assert funds == {
+        "pA1": "500.00",
+        "pA2": "0.00",
+        "pB1": "300.00",
+        "pB2": "0.00",
+        "pC1": "0.00",
+        "pD1": "0.00",
+    }
+    total = sum(Decimal(v) for v in funds.values())
+    assert str(total) == doc["unit"]["indicators"]["funds_in_place"]["achieved"] == "800.00"
+    # funds after the as-of day are not in: 11-18 sees only pA1's 500
+    earlier = {
+        p["code"]: p["funds"]
+        for p in basis_projects(build_bulletin(world["campaign"], date(2026, 11, 18)))
+    }
+    assert earlier["pA1"] == "500.00" and earlier["pB1"] == "0.00"
+
+
+def test_new_contracts_name_every_project_and_spell_out_the_first_thirty(world):
+    from zhaoshang.dispatch.bulletin import NEW_LISTED, new_contract_projects
+
+    # 6 counted in the fixture + 34 more of 100 … 133 万元 = 40 new in the first issue
+    for i in range(34):
+        b.project(world["B"], 100 + i, date(2026, 11, 3), code=f"pX{i:02d}")
+    doc = build_bulletin(world["campaign"], AS_OF)
+    block = doc["new_contracts"]
+    assert block["count"] == len(block["codes"]) == 40
+    assert len(block["projects"]) == NEW_LISTED == 30
+    assert [p["code"] for p in block["projects"]] == block["codes"][:30]
+    full = new_contract_projects(doc)
+    assert [p["code"] for p in full] == block["codes"]
+    assert full[-1]["code"] == "pX00" and full[-1]["amount"] == "100.00"
+    assert sum(Decimal(p["amount"]) for p in full) == Decimal(block["amount"])
+    assert all(p["late_entry"] is False for p in full)

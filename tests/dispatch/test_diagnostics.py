@@ -226,9 +226,9 @@ def test_drill_down_diagnoses_the_townships(world):
 
 def test_query_count_is_fixed_whatever_the_tree(world, django_assert_num_queries):
     c = world["campaign"]
-    # 7 of the progress engine + settings, follow-ups, rounds, submissions,
-    # project history, stage events, funds, active projects
-    with django_assert_num_queries(15):
+    # 6 of the progress engine + settings, follow-ups, rounds, submissions,
+    # project history, funds, projects (active, stage days, funnel)
+    with django_assert_num_queries(13):
         diagnose(c, AS_OF)
     for i in range(25):
         county = b.unit(f"8801{i:02d}", f"新县{i}", world["R"])
@@ -236,7 +236,7 @@ def test_query_count_is_fixed_whatever_the_tree(world, django_assert_num_queries
         township = b.unit(f"8802{i:02d}", f"新镇{i}", county, kind="乡镇")
         b.project(township, 100, date(2026, 11, 1) + timedelta(days=i % 10))
         follow_ups(township, date(2026, 11, 10), 1)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         d = diagnose(c, AS_OF)
     assert len(d.units) == 29
 

@@ -434,17 +434,6 @@ def test_dropped_needs_date_and_reason_and_active_needs_neither(make_book):
     ]
 
 
-def test_reporting_rounds_sheet_is_refused_for_now(make_book):
-    sheets = base_sheets()
-    sheets["调度填报"] = [
-        ["行动编码", "截止时间", "单位编码", "提交时间", "进展情况", "存在问题", "下步计划"],
-        ["T2026", "2026-11-10", "990001", None, None, None, None],
-    ]
-    assert errors_of(make_book, sheets) == [
-        "工作表「调度填报」：暂不支持导入调度填报（调度功能启用后提供）",
-    ]
-
-
 def test_malformed_uscc_is_an_error_but_a_failed_check_only_a_warning(make_book):
     sheets = base_sheets()
     set_cell(sheets, "客商", 3, "统一社会信用代码", "12345")

@@ -15,20 +15,24 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.db.models import BigIntegerField, F, Max, Q, Sum
+from django.db.models.functions import Cast, Round
+from django.utils import timezone, translation
 
 from zhaoshang.campaigns.models import MONEY_INDICATORS, Campaign, Indicator
 from zhaoshang.dispatch.diagnostics import (
     CODES,
     COUNTERS,
+    FUNNEL_LEVELS,
     INDICATOR_WORDS,
     LABELS,
     STATUS_WORDS,
     Diagnostics,
     RoundInfo,
+    child_path,
     day_words,
     diagnose,
     end_of_day,
@@ -54,6 +58,7 @@ from zhaoshang.ledger.models import (
     STAGE_DATE_FIELD,
     TOP500_TAG,
     EnterpriseTag,
+    FundsEntry,
     Project,
     Stage,
     counted_q,
@@ -77,6 +82,15 @@ CURVE_INDICATORS = (
 )
 
 _LATEST = object()
+
+
+@cache
+def stage_label(stage: int) -> str:
+    """The stage's Chinese name whatever the page's language: the document is a Chinese
+    official text, frozen as published, and must not depend on who pressed the button.
+    (Cached: switching the language per project costs a province's bulletin 0.2 s.)"""
+    with translation.override(None):
+        return str(Stage(stage).label)
 
 
 def money_words(value: Decimal) -> str:
@@ -187,6 +201,7 @@ def build_bulletin(
     doc["rounds"] = rounds
     doc["changes"] = changes
     doc["curve"] = _curve(progress, counted)
+    doc["stages"] = _stages(diagnostics)
     doc["basis"] = {
         "columns": list(BASIS_COLUMNS),
         "rows": [[p[c] for c in BASIS_COLUMNS] for p in counted],
@@ -221,6 +236,7 @@ BASIS_COLUMNS = (
     "industrial",
     "key",
     "top500",
+    "funds",
 )
 
 
@@ -235,14 +251,26 @@ def basis_projects(document: dict) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in basis.get("rows", [])]
 
 
+def _cents_words(cents: int | None) -> str:
+    """Whole cents as a 万元 decimal string ("12345.60"), as ``money`` writes it."""
+    cents = cents or 0
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
 def _counted_projects(
     campaign: Campaign,
     as_of: date,
     unit: Unit,
     child_codes: dict[int, str],
 ) -> list[dict]:
-    """The projects behind the figures, each with the row it counts for (two queries)."""
-    child_level = unit.depth + 1
+    """The projects behind the figures, each with the row it counts for (three queries).
+
+    A province counts tens of thousands: amounts come back as whole cents and the
+    row as the child's path (both computed in the database), so no Decimal and
+    no path splitting happens per project.
+    """
     # Projects with a top-500 investor, read from the investor side: a handful of
     # enterprises carry the tag, so this is small where a per-project EXISTS is not.
     tagged = EnterpriseTag.objects.filter(name=TOP500_TAG).values("enterprise_id")
@@ -256,41 +284,91 @@ def _counted_projects(
             counted_q(campaign.start, campaign.end, as_of),
             responsible_unit__path__startswith=unit.path,
         )
+        .annotate(
+            child=child_path("responsible_unit__path", unit.path),
+            cents=Cast(Round(F("contract_amount") * 100), BigIntegerField()),
+        )
         .order_by("contract_on", "code")
-        .values(
+        .values_list(
             "id",
             "code",
             "name",
             "responsible_unit__code",
             "responsible_unit__name",
-            "responsible_unit__path",
-            "contract_amount",
+            "child",
+            "cents",
             "contract_on",
             "park__name",
             "is_industrial",
             "is_key",
         )
     )
-    found = []
-    for r in rows:
-        parts = r["responsible_unit__path"].strip("/").split("/")
-        row_id = int(parts[child_level]) if len(parts) > child_level else None
-        found.append(
-            {
-                "code": r["code"],
-                "name": r["name"],
-                "unit_code": r["responsible_unit__code"],
-                "unit_name": r["responsible_unit__name"],
-                "row_code": child_codes.get(row_id),
-                "amount": money(r["contract_amount"] or Decimal(0)),
-                "contract_on": r["contract_on"].isoformat(),
-                "park": r["park__name"],
-                "industrial": r["is_industrial"],
-                "key": r["is_key"],
-                "top500": r["id"] in with_top500,
-            }
+    # Funds in place per counted project up to D, summed in whole cents like the
+    # engine does, so the drill-down of a unit's 到位资金 adds up to its figure.
+    funds = dict(
+        FundsEntry.objects.filter(
+            counted_q(campaign.start, campaign.end, as_of, prefix="project__"),
+            on__lte=as_of,
+            project__responsible_unit__path__startswith=unit.path,
         )
-    return found
+        .values("project_id")
+        .annotate(cents=Sum(Cast(Round(F("amount") * 100), BigIntegerField())))
+        .order_by()
+        .values_list("project_id", "cents")
+    )
+    # The row a child path stands for: the child's id is the path's last part.
+    row_codes: dict[str, str | None] = {}
+
+    def row_code(path: str) -> str | None:
+        if path not in row_codes:
+            last = path.strip("/").rsplit("/", 1)[-1]
+            row_codes[path] = child_codes.get(int(last)) if path != unit.path else None
+        return row_codes[path]
+
+    return [
+        {
+            "code": code,
+            "name": name,
+            "unit_code": unit_code,
+            "unit_name": unit_name,
+            "row_code": row_code(child),
+            "amount": _cents_words(cents),
+            "contract_on": contract_on.isoformat(),
+            "park": park,
+            "industrial": industrial,
+            "key": key,
+            "top500": pk in with_top500,
+            "funds": _cents_words(funds.get(pk)),
+        }
+        for (
+            pk,
+            code,
+            name,
+            unit_code,
+            unit_name,
+            child,
+            cents,
+            contract_on,
+            park,
+            industrial,
+            key,
+        ) in rows
+    ]
+
+
+def _stages(diagnostics: Diagnostics) -> dict:
+    """The stage funnel of the unit's subtree, counted by the diagnostics' pass over projects.
+
+    A project is at a level when it reached that stage by D (leads and
+    negotiations carry no day: their current stage counts).
+    """
+    return {
+        "basis": "reached_by_as_of",
+        "levels": [
+            {"stage": stage, "label": stage_label(stage), "count": diagnostics.stage_funnel[key]}
+            for key, stage in FUNNEL_LEVELS.items()
+        ],
+    }
 
 
 def _direct(progress: Progress) -> dict | None:
@@ -376,28 +454,56 @@ def _arrow(moved: int | None, new: bool, rank_now: int | None) -> str:
     return "—"
 
 
+# Projects written out in full in the new-contracts block; the rest are named by
+# code only and read from ``basis`` (the Word bulletin and the page show 30).
+NEW_LISTED = 30
+
+
+def _basis_codes(document: dict) -> set[str]:
+    basis = document.get("basis") or {}
+    columns = basis.get("columns", BASIS_COLUMNS)
+    index = list(columns).index("code")
+    return {row[index] for row in basis.get("rows", [])}
+
+
 def _new_contracts(counted: list[dict], previous_doc: dict | None, previous) -> dict:
     """Projects counted now but not in the previous bulletin (all of them in the first one).
 
     Comparing with the previous bulletin's frozen project list rather than by
     date also catches contracts entered late (补录), which are marked so.
+    Every new project is in ``codes`` (largest first) and, when entered late,
+    in ``late``; only the first ``NEW_LISTED`` are repeated in full under
+    ``projects``: a province's first issue counts tens of thousands, all of
+    them in ``basis`` already. :func:`new_contract_projects` gives the full list.
     """
     if previous_doc is not None:
-        before = {p["code"] for p in basis_projects(previous_doc)}
+        before = _basis_codes(previous_doc)
         since = previous.as_of
-        fresh = [dict(p) for p in counted if p["code"] not in before]
-        for p in fresh:
-            p["late_entry"] = date.fromisoformat(p["contract_on"]) <= since
+        fresh = [p for p in counted if p["code"] not in before]
+        late = {p["code"] for p in fresh if date.fromisoformat(p["contract_on"]) <= since}
     else:
         since = None
-        fresh = [dict(p, late_entry=False) for p in counted]
+        fresh = list(counted)
+        late = set()
     fresh.sort(key=lambda p: (-Decimal(p["amount"]), p["contract_on"], p["code"]))
     return {
         "since": since.isoformat() if since else None,
         "count": len(fresh),
         "amount": money(sum((Decimal(p["amount"]) for p in fresh), Decimal(0))),
-        "projects": fresh,
+        "codes": [p["code"] for p in fresh],
+        "late": sorted(late),
+        "projects": [dict(p, late_entry=p["code"] in late) for p in fresh[:NEW_LISTED]],
     }
+
+
+def new_contract_projects(document: dict) -> list[dict]:
+    """Every project of a document's new-contracts block, in full, largest first."""
+    block = document["new_contracts"]
+    if "codes" not in block:
+        return block["projects"]  # documents made before the block named codes only
+    by_code = {p["code"]: p for p in basis_projects(document)}
+    late = set(block["late"])
+    return [dict(by_code[code], late_entry=code in late) for code in block["codes"]]
 
 
 def _stuck_key_projects(as_of: date, unit: Unit, settings: DispatchSettings) -> dict:
@@ -447,7 +553,7 @@ def _stuck_key_projects(as_of: date, unit: Unit, settings: DispatchSettings) -> 
                     "unit_code": r["responsible_unit__code"],
                     "unit_name": r["responsible_unit__name"],
                     "stage": r["stage"],
-                    "stage_label": str(Stage(r["stage"]).label),
+                    "stage_label": stage_label(r["stage"]),
                     "since": since.isoformat(),
                     "days": days,
                     "amount": money(r["contract_amount"] or r["planned_investment"]),

@@ -18,9 +18,10 @@ with the campaign's :class:`~zhaoshang.dispatch.models.DispatchSettings`:
 
 Figures come from :func:`zhaoshang.engine.progress.compute` only; this module
 adds a fixed number of aggregate queries whatever the size of the tree
-(settings, follow-ups, rounds, submissions, project history, stage events,
-funds entries, active projects), each grouped by unit path and rolled up to
-the children in one pass in Python.
+(settings, follow-ups, rounds, submissions, project history, funds entries,
+projects: active, stage days and funnel), each rolled up to the children inside the
+database (grouped by the child's path), so a province's thousands of units
+come back as one row per child.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import CharField, Count, ExpressionWrapper, F, IntegerField, Max, Q, Value
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from zhaoshang.campaigns.models import Campaign, Indicator
@@ -49,7 +51,7 @@ from zhaoshang.engine.progress import (
     round_pct,
 )
 from zhaoshang.engine.schedule import passed_milestones
-from zhaoshang.ledger.models import FollowUp, FundsEntry, Project, StageEvent
+from zhaoshang.ledger.models import STAGE_DATE_FIELD, FollowUp, FundsEntry, Project, Stage
 from zhaoshang.org.models import Unit
 
 EFFORT_GAP = "effort_gap"
@@ -92,6 +94,16 @@ COUNTERS: dict[str, str] = {
     Indicator.INDUSTRIAL_PROJECTS: "个",
 }
 STATUS_WORDS = {GREEN: "绿色", YELLOW: "黄色", RED: "红色", "none": "未下达目标"}
+
+# The stage funnel's levels, lowest first, each a stage (ledger.models.Stage).
+FUNNEL_LEVELS: dict[str, int] = {
+    "lead": 1,
+    "negotiating": 2,
+    "signed": 3,
+    "contracted": 4,
+    "started": 5,
+    "operating": 6,
+}
 
 
 # ---------------------------------------------------------------- wording helpers
@@ -213,6 +225,9 @@ class Diagnostics:
     next_round: RoundInfo | None
     # Units expected to report in every round: the campaign root's children.
     participants: set[int]
+    # Projects of the whole subtree (its own included) not dropped by D, per
+    # FUNNEL_LEVELS: how many reached that stage by D.
+    stage_funnel: dict[str, int] = field(default_factory=dict)
 
     def flagged(self, code: str) -> list[UnitDiagnosis]:
         return [u for u in self.units if code in u.flagged_codes]
@@ -222,6 +237,20 @@ class Diagnostics:
 
 
 # ---------------------------------------------------------------- the engine
+
+
+def child_path(path_lookup: str, level_path: str):
+    """SQL for the path of the child of ``level_path`` that a unit's path lies under.
+
+    "/1/7/42/" under "/1/" gives "/1/7/"; the level's own path gives itself.
+    The same rollup the progress engine groups by.
+    """
+    start = len(level_path)
+    rest = Substr(F(path_lookup), start + 1)
+    length = ExpressionWrapper(
+        Value(start) + StrIndex(rest, Value("/")), output_field=IntegerField()
+    )
+    return Substr(F(path_lookup), 1, length, output_field=CharField())
 
 
 def diagnose(
@@ -255,18 +284,23 @@ def diagnose(
         candidate = int(parts[child_level])
         return candidate if candidate in child_ids else None
 
-    # 1. follow-ups in the window, by unit path, rolled up to the children
+    # Each aggregate below is grouped by the child's path inside the database
+    # (see child_path), so one row per child comes back, not one per unit of a
+    # province's three thousand.
+
+    # 1. follow-ups in the window, rolled up to the children
     window_start = as_of - timedelta(days=settings.effort_window_days - 1)
     follow_ups: dict[int, int] = defaultdict(int)
     for row in (
         FollowUp.objects.filter(
             unit__path__startswith=base_path, on__gte=window_start, on__lte=as_of
         )
-        .values("unit__path")
+        .annotate(child=child_path("unit__path", base_path))
+        .values("child")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        child = child_of(row["unit__path"])
+        child = child_of(row["child"])
         if child is not None:
             follow_ups[child] += row["n"]
 
@@ -290,8 +324,9 @@ def diagnose(
     due = [info for info in infos.values() if info.deadline < until]
     upcoming = [info for info in infos.values() if info.deadline >= until]
 
-    # 4.–6. the last day each child's ledger changed: an edit of a project, a
-    # stage reached or funds arriving, whichever is latest by D
+    # 4.–6. the last day each child's ledger changed: an edit of a project (its
+    # history), a stage reached (read with the projects, step 7) or funds
+    # arriving, whichever is latest by D
     last_change: dict[int, date] = {}
 
     def note_change(path: str, day: date | None) -> None:
@@ -301,36 +336,71 @@ def diagnose(
 
     for row in (
         Project.history.filter(responsible_unit__path__startswith=base_path, history_date__lt=until)
-        .values("responsible_unit__path")
+        .annotate(child=child_path("responsible_unit__path", base_path))
+        .values("child")
         .annotate(last=Max("history_date"))
         .order_by()
     ):
-        note_change(row["responsible_unit__path"], timezone.localtime(row["last"]).date())
-    for model in (StageEvent, FundsEntry):
-        for row in (
-            model.objects.filter(
-                project__responsible_unit__path__startswith=base_path, on__lte=as_of
-            )
-            .values("project__responsible_unit__path")
-            .annotate(last=Max("on"))
-            .order_by()
-        ):
-            note_change(row["project__responsible_unit__path"], row["last"])
-
-    # 7. active projects (not dropped by D) and those at 合同 or later by D
-    active: dict[int, int] = defaultdict(int)
-    contracted: dict[int, int] = defaultdict(int)
+        note_change(row["child"], timezone.localtime(row["last"]).date())
     for row in (
-        Project.objects.filter(responsible_unit__path__startswith=base_path)
-        .filter(Q(dropped_on__isnull=True) | Q(dropped_on__gt=as_of))
-        .values("responsible_unit__path")
-        .annotate(n=Count("id"), n_contract=Count("id", filter=Q(contract_on__lte=as_of)))
+        FundsEntry.objects.filter(
+            project__responsible_unit__path__startswith=base_path, on__lte=as_of
+        )
+        .annotate(child=child_path("project__responsible_unit__path", base_path))
+        .values("child")
+        .annotate(last=Max("on"))
         .order_by()
     ):
-        child = child_of(row["responsible_unit__path"])
+        note_change(row["child"], row["last"])
+
+    # 7. one pass over the subtree's projects: the active ones (not dropped by D)
+    # and those at 合同 or later by D; the whole subtree's stage funnel for the
+    # bulletin's chart (a project is at a level when it reached that stage by
+    # D: stage days are kept when a project moves on; leads and negotiations
+    # carry no day, so their current stage counts); and the latest stage day
+    # by D, dropped projects included. The stage days are those of the dated
+    # stage events (签约 … 投产); the undated ones (线索, 洽谈, a step back) are
+    # written with a history row of the same day, which step 4 reads. Reading
+    # them here spares a province's bulletin a pass over every stage event.
+    active: dict[int, int] = defaultdict(int)
+    contracted: dict[int, int] = defaultdict(int)
+    funnel = dict.fromkeys(FUNNEL_LEVELS, 0)
+    reached_signed = (
+        Q(signed_on__lte=as_of)
+        | Q(contract_on__lte=as_of)
+        | Q(started_on__lte=as_of)
+        | Q(operating_on__lte=as_of)
+    )
+    alive = Q(dropped_on__isnull=True) | Q(dropped_on__gt=as_of)
+    stage_days = {f"last_{name}": name for name in STAGE_DATE_FIELD.values()}
+    for row in (
+        Project.objects.filter(responsible_unit__path__startswith=base_path)
+        .annotate(child=child_path("responsible_unit__path", base_path))
+        .values("child")
+        .annotate(
+            lead=Count("id", filter=alive),
+            negotiating=Count(
+                "id", filter=alive & (Q(stage__gte=Stage.NEGOTIATING) | reached_signed)
+            ),
+            signed=Count("id", filter=alive & reached_signed),
+            contracted=Count("id", filter=alive & Q(contract_on__lte=as_of)),
+            started=Count("id", filter=alive & Q(started_on__lte=as_of)),
+            operating=Count("id", filter=alive & Q(operating_on__lte=as_of)),
+            **{
+                key: Max(name, filter=Q(**{f"{name}__lte": as_of}))
+                for key, name in stage_days.items()
+            },
+        )
+        .order_by()
+    ):
+        for level in FUNNEL_LEVELS:
+            funnel[level] += row[level] or 0
+        for key in stage_days:
+            note_change(row["child"], row[key])
+        child = child_of(row["child"])
         if child is not None:
-            active[child] += row["n"]
-            contracted[child] += row["n_contract"]
+            active[child] += row["lead"]
+            contracted[child] += row["contracted"]
     shares = {
         uid: Decimal(contracted[uid]) / Decimal(active[uid]) * HUNDRED
         for uid in child_ids
@@ -380,6 +450,7 @@ def diagnose(
         rounds_due=due,
         next_round=upcoming[0] if upcoming else None,
         participants=participants,
+        stage_funnel=funnel,
     )
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 import xlsxwriter
 
 from zhaoshang.campaigns.models import MONEY_INDICATORS
-from zhaoshang.dispatch.bulletin import basis_projects
+from zhaoshang.dispatch.bulletin import basis_projects, new_contract_projects
 from zhaoshang.dispatch.diagnostics import CODES, INDICATOR_WORDS, LABELS
 from zhaoshang.dispatch.tables import STATUS_FILL, STATUS_WORDS, ranked_rows
 
@@ -344,7 +344,9 @@ class _Book:
                 r, 9, change.get("rank_arrow", "—") if row.get("rank") else "—", self.f_text
             )
 
-    def projects_sheet(self, name: str, projects: list[dict], *, late: bool = False) -> None:
+    def projects_sheet(
+        self, name: str, projects: list[dict], *, late: bool = False, funds: bool = False
+    ) -> None:
         sheet = self.book.add_worksheet(name)
         labels = [
             "项目编号",
@@ -362,6 +364,9 @@ class _Book:
         if late:
             labels.append("补录")
             widths.append(6)
+        if funds:
+            labels.append("到位资金(万元)")
+            widths.append(14)
         self.header(sheet, 0, labels, widths)
         sheet.freeze_panes(1, 2)
         for r, p in enumerate(projects, start=1):
@@ -377,6 +382,8 @@ class _Book:
             sheet.write_string(r, 9, "是" if p["top500"] else "否", self.f_text)
             if late:
                 sheet.write_string(r, 10, "是" if p.get("late_entry") else "", self.f_text)
+            if funds:
+                self.value(sheet, r, len(labels) - 1, "funds_in_place", p.get("funds"))
         if projects:
             sheet.autofilter(0, 0, len(projects), len(labels) - 1)
 
@@ -556,12 +563,14 @@ class _Book:
                 f"本期为首期通报，新增合同项目即全部{new['count']}个计入项目，见「项目明细」。",
             )
         else:
-            self.projects_sheet("新增合同项目", new["projects"], late=True)
+            self.projects_sheet("新增合同项目", new_contract_projects(self.data), late=True)
         self.stuck_sheet()
         self.rounds_sheet()
         curve = self.curve_sheet()
         self.charts(chart_sheet, ranking, curve)
-        self.projects_sheet("项目明细", basis_projects(self.data))
+        # Bulletins published before the basis carried funds show no such column.
+        columns = (self.data.get("basis") or {}).get("columns", [])
+        self.projects_sheet("项目明细", basis_projects(self.data), funds="funds" in columns)
         self.book.close()
         return self.out.getvalue()
 

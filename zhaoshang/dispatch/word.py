@@ -519,7 +519,7 @@ class _Writer:
             f"{lead}新增合同项目{block['count']}个，合同投资额{fmt_amount('contract_amount', block['amount'])}万元"
             + (
                 "（标注“补录”的为上期统计日前签订、本期补录的项目）"
-                if any(p.get("late_entry") for p in block["projects"])
+                if block.get("late") or any(p.get("late_entry") for p in block["projects"])
                 else ""
             )
             + "。"

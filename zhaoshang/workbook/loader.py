@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,7 @@ from zhaoshang.workbook.values import (
     parse_amount,
     parse_bool,
     parse_date_value,
+    parse_datetime_value,
     parse_integer,
     parse_percent,
     parse_tag,
@@ -350,6 +351,10 @@ class Row:
     def date(self, column: str, *, required: bool = False) -> date | None:
         return self._parse(column, parse_date_value, required)
 
+    def moment(self, column: str, *, required: bool = False) -> date | datetime | None:
+        """A day with a time (``datetime``) or a bare day (``date``)."""
+        return self._parse(column, parse_datetime_value, required)
+
     def flag(self, column: str) -> bool | None:
         return self._parse(column, parse_bool, False)
 
@@ -546,6 +551,18 @@ class FollowUpRec:
     participants: str
 
 
+@dataclass
+class SubmissionRec:
+    row: Row
+    campaign: str
+    deadline: date | datetime | None
+    unit: str
+    submitted_at: date | datetime | None
+    progress: str
+    problems: str
+    plan: str
+
+
 def _field_max(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
@@ -600,6 +617,7 @@ class _Loader:
         self.projects: list[ProjectRec] = []
         self.funds: list[FundsRec] = []
         self.follow_ups: list[FollowUpRec] = []
+        self.submissions: list[SubmissionRec] = []
         self.counts: dict[str, SheetCounts] = {}
         self.passwords: list[dict[str, str]] = []
         self.persons_created = 0
@@ -623,9 +641,7 @@ class _Loader:
                 self.findings.error(spec.name, None, None, "工作簿中有两个同名的工作表")
                 continue
             if not spec.supported:
-                self.findings.error(
-                    spec.name, None, None, "暂不支持导入调度填报（调度功能启用后提供）"
-                )
+                self.findings.error(spec.name, None, None, f"暂不支持导入「{spec.name}」")
                 continue
             sheet = SheetData(spec, raw.title, self.findings)
             sheet.read(raw)
@@ -655,6 +671,7 @@ class _Loader:
         self._read_projects()
         self._read_funds()
         self._read_follow_ups()
+        self._read_submissions()
 
     def _dedupe(self, seen: dict, key, row: Row, column: str, label: str) -> bool:
         """False (and an error) when ``key`` appeared on an earlier row of the sheet."""
@@ -938,6 +955,29 @@ class _Loader:
                 seen[key] = row.number
             self.follow_ups.append(rec)
 
+    def _read_submissions(self) -> None:
+        seen: dict = {}
+        for row in self.rows("调度填报"):
+            rec = SubmissionRec(
+                row=row,
+                campaign=row.code("行动编码", required=True),
+                deadline=row.moment("截止时间", required=True),
+                unit=row.code("单位编码", required=True),
+                submitted_at=row.moment("提交时间"),
+                progress=row.text("进展情况"),
+                problems=row.text("存在问题"),
+                plan=row.text("下步计划"),
+            )
+            if rec.submitted_at is None and (rec.progress or rec.problems or rec.plan):
+                row.warn("提交时间", "为空，按应报未报记录（所填内容一并保存）")
+            elif rec.submitted_at is not None and not rec.progress:
+                row.warn("进展情况", "为空（已按提交时间记为已报送）")
+            if rec.campaign and rec.deadline and rec.unit:
+                key = (rec.campaign, _deadline_key(rec.deadline), rec.unit)
+                label = f"行动「{rec.campaign}」截止时间 {_moment_words(rec.deadline)} 单位「{rec.unit}」的填报"
+                if self._dedupe(seen, key, row, "单位编码", label):
+                    self.submissions.append(rec)
+
     # ------------------------------------------------------------------ pass 2: resolve
 
     def resolve_all(self) -> None:
@@ -950,6 +990,7 @@ class _Loader:
         self._resolve_projects()
         self._resolve_funds()
         self._resolve_follow_ups()
+        self._resolve_submissions()
 
     def _fetch_existing(self) -> None:
         """Everything the workbook refers to, in a handful of bulk queries."""
@@ -979,6 +1020,7 @@ class _Loader:
             {r.code for r in self.campaigns}
             | {r.campaign for r in self.milestones}
             | {r.campaign for r in self.targets}
+            | {r.campaign for r in self.submissions}
         )
         self.db_campaigns: dict[str, Campaign] = {}
         for chunk in _in_chunks(campaign_codes):
@@ -1052,6 +1094,8 @@ class _Loader:
                 parent_of[rec.code] = rec.parent
             else:
                 parent_of[rec.code] = None
+        # The tree as it will be after the import (by code), for checks of later sheets.
+        self.parent_of = parent_of
         # A unit whose chain of parents comes back to itself can never be placed.
         reported: set[str] = set()
         self.unit_depth: dict[str, int] = {}
@@ -1359,6 +1403,39 @@ class _Loader:
             self._project_known(rec.row, rec.project)
             self._enterprise_known(rec.row, "企业名称", rec.enterprise)
 
+    def _campaign_root_code(self, code: str) -> str | None:
+        """The code of the unit organising campaign ``code`` (engine.progress.campaign_root)."""
+        existing = self.db_campaigns.get(code)
+        if existing is not None and existing.unit_id:
+            unit = self.db_units_by_id.get(existing.unit_id)
+            return unit.code if unit else None
+        # No organising unit: the first root of the tree, by display order then code.
+        orders = {u.code: u.order for u in self.db_units.values()}
+        orders.update({r.code: r.order for r in self.units if isinstance(r.order, int)})
+        roots = [c for c, parent in self.parent_of.items() if parent is None]
+        return min(roots, key=lambda c: (orders.get(c, 0), c)) if roots else None
+
+    def _resolve_submissions(self) -> None:
+        for rec in self.submissions:
+            row = rec.row
+            campaign_ok = self._campaign_known(row, rec.campaign)
+            unit_ok = self._unit_known(row, "单位编码", rec.unit)
+            if not (campaign_ok and unit_ok and rec.campaign and rec.unit):
+                continue
+            root = self._campaign_root_code(rec.campaign)
+            if root is None:
+                continue
+            chain, current = [], self.parent_of.get(rec.unit)
+            while current is not None and current not in chain:
+                chain.append(current)
+                current = self.parent_of.get(current)
+            if rec.unit == root or root not in chain:
+                row.error(
+                    "单位编码",
+                    f"单位「{rec.unit}」不是专项行动「{rec.campaign}」的报送单位"
+                    f"（应为组织单位「{root}」的下级单位）",
+                )
+
     # ------------------------------------------------------------------ pass 3: write
 
     def write_all(self, dry_run: bool) -> None:
@@ -1372,6 +1449,7 @@ class _Loader:
                 self._write_projects()
                 self._write_funds()
                 self._write_follow_ups()
+                self._write_submissions()
                 if dry_run:
                     transaction.set_rollback(True)
         except _WriteFailed:
@@ -1690,6 +1768,43 @@ class _Loader:
                     reason=self.reason,
                 )
             counts.add(created, False)
+
+    def _write_submissions(self) -> None:
+        from zhaoshang.dispatch.services import do_save_submission
+
+        counts = self.counts.get("调度填报")
+        for rec in self.submissions:
+            submitted_at = rec.submitted_at
+            if submitted_at is not None and not isinstance(submitted_at, datetime):
+                # A bare day of submission is its start: reported that day counts as in time.
+                submitted_at = datetime.combine(submitted_at, time.min)
+            with self._guard(rec.row):
+                # The figures confirmed are the unit's ledger on the submission day,
+                # which is why this sheet is written after the projects and funds.
+                _submission, created, changed = do_save_submission(
+                    self.campaigns_by_code[rec.campaign],
+                    rec.deadline,
+                    self.units_by_code[rec.unit],
+                    submitted_at,
+                    rec.progress,
+                    rec.problems,
+                    rec.plan,
+                    actor=self.actor,
+                )
+            counts.add(created, bool(changed))
+
+
+def _deadline_key(moment: date | datetime) -> datetime:
+    """Deadlines compared as the service stores them: a bare day means its last second."""
+    if isinstance(moment, datetime):
+        return moment
+    from zhaoshang.dispatch.services import END_OF_DAY
+
+    return datetime.combine(moment, END_OF_DAY)
+
+
+def _moment_words(moment: date | datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if isinstance(moment, datetime) else moment.isoformat()
 
 
 def load_workbook(path: str | Path, *, dry_run: bool = False, actor=None) -> LoadResult:

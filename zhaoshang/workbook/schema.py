@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from zhaoshang.workbook.values import clean_text, to_half_width
 
-TEXT, CODE, DATE, AMOUNT, NUMBER, PERCENT, FLAG = (
+TEXT, CODE, DATE, DATETIME, AMOUNT, NUMBER, PERCENT, FLAG = (
     "text",
     "code",
     "date",
+    "datetime",
     "amount",
     "number",
     "percent",
@@ -205,14 +206,23 @@ ROUNDS = Sheet(
     "行动编码 + 截止时间 + 单位编码",
     (
         Column("行动编码", True, CODE),
-        Column("截止时间", True, DATE),
-        Column("单位编码", True, CODE),
-        Column("提交时间", kind=DATE),
+        Column(
+            "截止时间",
+            True,
+            DATETIME,
+            note="如 2026-11-20 17:00；只填日期表示当天 24 时前；系统中没有该轮次时新建（须由组织单位管理员导入）",
+        ),
+        Column("单位编码", True, CODE, note="报送单位，须为专项行动组织单位的下级单位"),
+        Column(
+            "提交时间",
+            kind=DATETIME,
+            note="留空表示应报未报；只填日期时按当天 0 时计（截止当天报送视为按时）",
+        ),
         Column("进展情况"),
         Column("存在问题"),
         Column("下步计划"),
     ),
-    supported=False,
+    note="报送时的台账数据按提交当天的台账计算并保存。",
 )
 
 # Import order: every sheet comes after the sheets it refers to.

@@ -25,6 +25,7 @@ _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 _OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FORMATS = {
     schema.DATE: "yyyy-mm-dd",
+    schema.DATETIME: "yyyy-mm-dd hh:mm",
     schema.CODE: "@",
     schema.AMOUNT: "#,##0.00",
     schema.PERCENT: "0.##",

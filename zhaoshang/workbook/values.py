@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -99,6 +99,57 @@ def parse_date_value(value) -> date:
             except ValueError:
                 raise ValueProblem(f"「{value}」不是有效日期") from None
     raise ValueProblem(f"「{value}」不是可识别的日期（例：2026-11-05、2026/11/5、2026年11月5日）")
+
+
+# A time of day after the date: 17:00, 17:00:30, 17时, 17时30分, 17点30.
+_TIME_SUFFIX = re.compile(
+    r"(?:^|(?<=[\d日号]))[T ]*(?P<h>\d{1,2})(?:[:：](?P<m>\d{2})(?:[:：](?P<s>\d{2}))?"
+    r"|[时点](?:(?P<m2>\d{1,2})分?)?)$"
+)
+
+
+def parse_datetime_value(value) -> date | datetime:
+    """A moment: a day and a time (``datetime``), or only a day (``date``) when no time is given.
+
+    Accepts what :func:`parse_date_value` does, followed by a time such as
+    ``17:00``, ``17:00:30``, ``17时`` or ``17时30分``; an Excel date-time cell or a
+    day serial with a fraction. Midnight exactly counts as "no time given":
+    that is what a cell formatted as a date holds.
+    """
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time.min else value.replace(microsecond=0)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, float) and not float(value).is_integer():
+        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+            from openpyxl.utils.datetime import from_excel
+
+            moment = from_excel(value)
+            # Excel keeps times as fractions of a day; round off the float's noise.
+            seconds = round(
+                moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+            )
+            day = moment.date()
+            return datetime.combine(day, time.min) + timedelta(seconds=seconds)
+        raise ValueProblem(f"「{value}」不是可识别的日期时间（例：2026-11-20 17:00）")
+    if not isinstance(value, str):
+        return parse_date_value(value)
+    text = clean_text(value).translate(_FULLWIDTH).strip()
+    match = _TIME_SUFFIX.search(text)
+    if match is None or match.start() == 0:
+        return parse_date_value(value)
+    try:
+        day = parse_date_value(text[: match.start()].strip())
+    except ValueProblem:
+        raise ValueProblem(
+            f"「{value}」不是可识别的日期时间（例：2026-11-20 17:00、2026年11月20日17时）"
+        ) from None
+    hour = int(match.group("h"))
+    minute = int(match.group("m") or match.group("m2") or 0)
+    second = int(match.group("s") or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueProblem(f"「{value}」的时间不是有效时刻")
+    return datetime.combine(day, time(hour, minute, second))
 
 
 def parse_optional_date(value) -> date | None:
