@@ -36,6 +36,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check zhaoshang tests
+	$(BIN)/ruff format --check zhaoshang tests
 	$(BIN)/zhaoshang makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
