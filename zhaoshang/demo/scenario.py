@@ -122,6 +122,10 @@ def wipe_business_data() -> None:
     sql = connection.ops.sql_flush(no_style(), sorted(tables & existing), allow_cascade=True)
     with transaction.atomic():
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # PostgreSQL refuses TRUNCATE while deferred foreign-key checks of
+                # earlier writes in the same transaction are pending: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for statement in sql:
                 cursor.execute(statement)
 
