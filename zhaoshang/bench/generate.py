@@ -27,6 +27,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from zhaoshang.cli import CommandError
+from zhaoshang.dbtools import refresh_planner_statistics
 from zhaoshang.demo.fiction import ORIGINS, make_uscc, person_name
 
 CAMPAIGN_CODE = "BENCH2026"
@@ -502,4 +503,5 @@ def generate(scale: float = 1.0, seed: int = 2026) -> dict[str, float]:
         f"完成：单位 {result['units']:,}，客商 {result['enterprises']:,}，项目 {result['projects']:,}，"
         f"到位资金 {result['funds']:,}，跟踪记录 {result['follow_ups']:,}；用时 {seconds:.1f} 秒"
     )
+    refresh_planner_statistics()
     return result

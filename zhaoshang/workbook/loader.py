@@ -34,6 +34,7 @@ from django.db import DatabaseError, transaction
 from django.http import Http404
 
 from zhaoshang.campaigns.models import Campaign, Indicator, ScheduleMode
+from zhaoshang.dbtools import refresh_planner_statistics
 from zhaoshang.ledger.models import (
     STAGE_DATE_FIELD,
     Enterprise,
@@ -1822,6 +1823,8 @@ def load_workbook(path: str | Path, *, dry_run: bool = False, actor=None) -> Loa
     loader.resolve_all()
     if not loader.findings.has_errors:
         loader.write_all(dry_run)
+        if not dry_run:
+            refresh_planner_statistics()
     return LoadResult(
         file=path.name,
         dry_run=dry_run,
