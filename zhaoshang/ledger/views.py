@@ -451,8 +451,10 @@ def stage_change(request, code: str, target: int):
             upload = d.get("evidence_file")
             if upload:
                 upload.name = stored_name(upload.name)
-            try:
-                do_change_stage(
+            if _run_action(
+                form,
+                project,
+                lambda: do_change_stage(
                     project,
                     target,
                     d["on"],
@@ -462,14 +464,8 @@ def stage_change(request, code: str, target: int):
                     contract_amount=d.get("contract_amount"),
                     evidence_file=upload or None,
                     expected_version=d["version"],
-                )
-            except VersionConflict:
-                form.add_error(None, _conflict_message(project))
-                form.conflict = _conflict_entries(project, d["version"])
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
+                ),
+            ):
                 if target < project.stage:
                     note = _("已退回到%(stage)s。") % {"stage": target_stage.label}
                 else:
@@ -490,6 +486,24 @@ def stage_change(request, code: str, target: int):
     )
 
 
+def _run_action(form, project, action) -> bool:
+    """Run a stage/drop/restore service; put a conflict or a refusal on the form.
+
+    True when the action was written.
+    """
+    try:
+        action()
+    except VersionConflict:
+        form.add_error(None, _conflict_message(project))
+        form.conflict = _conflict_entries(project, form.cleaned_data["version"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+    else:
+        return True
+    return False
+
+
 def _conflict_message(project: Project) -> str:
     return _(
         "项目 %(code)s 在您打开此页后已被他人修改，您的修改未保存。请看下面列出的改动，"
@@ -505,21 +519,17 @@ def project_drop(request, code: str):
         form = DropForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                do_drop_project(
+            if _run_action(
+                form,
+                project,
+                lambda: do_drop_project(
                     project,
                     d["on"],
                     d["reason"].strip(),
                     actor=request.user,
                     expected_version=d["version"],
-                )
-            except VersionConflict:
-                form.add_error(None, _conflict_message(project))
-                form.conflict = _conflict_entries(project, d["version"])
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
+                ),
+            ):
                 return _main_response(request, project, _("项目已终止。"))
     else:
         form = DropForm(initial={"on": timezone.localdate(), "version": project.version})
@@ -536,17 +546,13 @@ def project_restore(request, code: str):
         form = RestoreForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                do_restore_project(
+            if _run_action(
+                form,
+                project,
+                lambda: do_restore_project(
                     project, d["reason"].strip(), actor=request.user, expected_version=d["version"]
-                )
-            except VersionConflict:
-                form.add_error(None, _conflict_message(project))
-                form.conflict = _conflict_entries(project, d["version"])
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
+                ),
+            ):
                 return _main_response(request, project, _("项目已恢复。"))
     else:
         form = RestoreForm(initial={"version": project.version})
