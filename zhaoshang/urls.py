@@ -1,5 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from zhaoshang.codes import CodeConverter
+
+# <code:…> in every app's URLs: exactly the characters a record code may hold.
+register_converter(CodeConverter, "code")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
