@@ -13,6 +13,7 @@ import sys
 from datetime import date
 
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
+OWN_COMMANDS |= {"event"}
 
 
 class CommandError(Exception):
@@ -139,6 +140,23 @@ def cmd_bulletin(args) -> int:
     return 0
 
 
+def cmd_event(args) -> int:
+    from zhaoshang.events.report import event_report
+
+    _migrate()
+    document = event_report(args.code, args.as_of or date.today())
+    if document is None:
+        raise CommandError(f"未找到活动编码为「{args.code}」的招商活动")
+    if args.json:
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        from zhaoshang.events.report import event_text
+
+        sys.stdout.write(event_text(document))
+    return 0
+
+
 def cmd_generate(args) -> int:
     from zhaoshang.bench.generate import generate
 
@@ -188,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["docx", "xlsx", "json"], required=True)
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_bulletin)
+
+    p = sub.add_parser("event", help="招商活动的邀约、签约名单与履约情况")
+    p.add_argument("code")
+    p.add_argument("--as-of", type=parse_date)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_event)
 
     p = sub.add_parser("generate", help="生成省级规模的基准测试数据")
     p.add_argument(

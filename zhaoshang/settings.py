@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "zhaoshang.ledger",
     "zhaoshang.campaigns",
     "zhaoshang.dispatch",
+    "zhaoshang.events",
     "zhaoshang.web",
 ]
 

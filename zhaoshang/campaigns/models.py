@@ -68,6 +68,9 @@ class Campaign(models.Model):
         default=Decimal("-10"),
         help_text=_("差距不高于此值为红色"),
     )
+    # The campaign's eligibility rules (认定规则), read by the engine with the
+    # campaign itself so that no rule costs no query: zhaoshang/engine/eligibility.py.
+    eligibility = models.JSONField(_("认定规则"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -42,6 +42,7 @@ from zhaoshang.dispatch.diagnostics import (
 )
 from zhaoshang.dispatch.models import Bulletin, DispatchSettings
 from zhaoshang.dispatch.services import settings_for, submission_state
+from zhaoshang.engine.eligibility import eligible_q
 from zhaoshang.engine.progress import (
     CENT,
     GREEN,
@@ -281,7 +282,7 @@ def _counted_projects(
     )
     rows = (
         Project.objects.filter(
-            counted_q(campaign.start, campaign.end, as_of),
+            counted_q(campaign.start, campaign.end, as_of) & eligible_q(campaign, as_of),
             responsible_unit__path__startswith=unit.path,
         )
         .annotate(
@@ -307,7 +308,8 @@ def _counted_projects(
     # engine does, so the drill-down of a unit's 到位资金 adds up to its figure.
     funds = dict(
         FundsEntry.objects.filter(
-            counted_q(campaign.start, campaign.end, as_of, prefix="project__"),
+            counted_q(campaign.start, campaign.end, as_of, prefix="project__")
+            & eligible_q(campaign, as_of, prefix="project__"),
             on__lte=as_of,
             project__responsible_unit__path__startswith=unit.path,
         )

@@ -41,6 +41,7 @@ from django.db.models.functions import Cast, Round, StrIndex, Substr
 
 from zhaoshang.campaigns.models import MONEY_INDICATORS, Campaign, Indicator, Target
 from zhaoshang.engine.calendar import count_workdays
+from zhaoshang.engine.eligibility import eligible_q
 from zhaoshang.engine.schedule import Point, next_milestone, passed_milestones, required_pct
 from zhaoshang.ledger.models import TOP500_TAG, EnterpriseTag, FundsEntry, Project, counted_q
 from zhaoshang.org.models import Unit
@@ -157,7 +158,8 @@ def compute(campaign: Campaign, as_of: date, unit: Unit | None = None) -> Progre
     unit = unit or root
     if not unit.is_within(root):
         raise UnknownUnit(f"单位 {unit.code} 不在专项行动「{campaign.name}」的范围内")
-    counted = counted_q(campaign.start, campaign.end, as_of)
+    # The campaign's eligibility rules narrow what counts (nothing without rules).
+    counted = counted_q(campaign.start, campaign.end, as_of) & eligible_q(campaign, as_of)
     if unit.pk == root.pk:
         # The root's figures are the sum of its children's and its own (本级).
         level = _aggregate(unit.path, counted, as_of)

@@ -268,6 +268,17 @@ class Project(models.Model):
     dropped_on = models.DateField(_("终止日期"), null=True, blank=True)
     drop_reason = models.CharField(_("终止原因"), max_length=500, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    # Facts the eligibility rules of a campaign read (zhaoshang/engine/eligibility.py).
+    is_government_funded = models.BooleanField(_("政府投资项目"), default=False)
+    earlier_phase = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="later_phases",
+        verbose_name=_("前期项目"),
+        help_text=_("本项目为续建或后续分期时，填写已认定的前一期项目"),
+    )
     # Incremented on every save; a form posting an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
