@@ -13,5 +13,7 @@ urlpatterns = [
     path("campaigns/", include("zhaoshang.campaigns.urls")),
     path("org/", include("zhaoshang.org.urls")),
     path("dispatch/", include("zhaoshang.dispatch.urls")),
+    path("events/", include("zhaoshang.events.urls")),
+    path("invest/", include("zhaoshang.events.public_urls")),
     path("", include("zhaoshang.web.urls")),
 ]
