@@ -23,7 +23,9 @@ def png_bytes() -> bytes:
     """A real 2 × 2 PNG, built by hand."""
 
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
     return (
@@ -68,8 +70,10 @@ def promotions(personas, settings, tmp_path):
     draft, _c, _ch = do_save_promotion(
         "TJ-LP-01",
         PromotionData(
-            title="黎平县侗乡康养旅游项目", unit=personas.unit("522631"),
-            description="依托肇兴侗寨建设康养度假区。", published=False,
+            title="黎平县侗乡康养旅游项目",
+            unit=personas.unit("522631"),
+            description="依托肇兴侗寨建设康养度假区。",
+            published=False,
         ),
     )
     return public, draft
@@ -120,7 +124,9 @@ def test_photos_must_really_be_images(promotions, personas):
     public, _draft = promotions
     with pytest.raises(ValidationError, match="JPEG 或 PNG"):
         do_add_photo(
-            public, SimpleUploadedFile("x.png", b"<script>alert(1)</script>"), actor=personas.user("r522601")
+            public,
+            SimpleUploadedFile("x.png", b"<script>alert(1)</script>"),
+            actor=personas.user("r522601"),
         )
 
 
@@ -159,4 +165,7 @@ def test_a_county_edits_its_own_promotion_projects_only(promotions, client_for):
     assert client_for("r522631").get("/events/promotion/TJ-KL-01/").status_code == 404
     response = client_for("leader").post("/events/promotion/TJ-KL-01/", {"title": "x"})
     assert response.status_code == 403
-    assert PromotionProject.objects.get(code="TJ-KL-01").title == "凯里市新能源汽车零部件产业园招商项目"
+    assert (
+        PromotionProject.objects.get(code="TJ-KL-01").title
+        == "凯里市新能源汽车零部件产业园招商项目"
+    )

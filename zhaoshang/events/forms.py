@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.events.models import EventKind, GuestLevel, InvitationStatus
 from zhaoshang.events.services import Guest, PromotionData
-from zhaoshang.ledger.forms import AmountField, CnDateField
+from zhaoshang.ledger.forms import AmountField, CnDateField, UnitChoiceField
 from zhaoshang.ledger.models import TOP500_TAG, Enterprise, EnterpriseTag, Industry, Project
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import scope_of, visible
@@ -127,7 +127,7 @@ class AddInviteesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请至少勾选一家客商")},
     )
-    inviting_unit = forms.ModelChoiceField(label=_("邀请单位"), queryset=None)
+    inviting_unit = UnitChoiceField(label=_("邀请单位"), queryset=None)
     inviter = forms.CharField(label=_("邀请人"), max_length=50, required=False)
 
     def __init__(self, *args, user, event, candidates, **kwargs):
@@ -135,7 +135,14 @@ class AddInviteesForm(forms.Form):
         self.fields["enterprises"].queryset = candidates
         from zhaoshang.events.services import _host
 
-        self.fields["inviting_unit"].queryset = editable_units(user, _host(event))
+        units = editable_units(user, _host(event))
+        field = self.fields["inviting_unit"]
+        field.queryset = units
+        # The user's own unit first (the top of their editing subtrees), no empty choice.
+        field.empty_label = None
+        first = units.first()
+        if first is not None:
+            field.initial = first.pk
 
 
 class StatusForm(forms.Form):
