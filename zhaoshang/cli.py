@@ -13,6 +13,8 @@ import sys
 from datetime import date
 
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
+# Django's own commands that need the tables, so they also work on a new, empty database.
+MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
 
 class CommandError(Exception):
@@ -32,10 +34,21 @@ def _setup_django() -> None:
         raise SystemExit(2) from None
 
 
+_migrated = False
+
+
 def _migrate(verbosity: int = 0) -> None:
+    """Bring the schema up to date (contracts/cli.md: every database command does, first).
+
+    Runs once per process, however many callers ask for it.
+    """
+    global _migrated
+    if _migrated:
+        return
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=verbosity)
+    _migrated = True
 
 
 def parse_date(value: str) -> date:
@@ -206,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in OWN_COMMANDS and not argv[0].startswith("-"):
         _setup_django()
+        if argv[0] in MIGRATE_FIRST_DJANGO_COMMANDS:
+            _migrate()
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(["zhaoshang", *argv])
@@ -214,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _setup_django()
     try:
+        # Every command of ours uses the database unless it says otherwise
+        # (set_defaults(migrate=False)); a new, empty database is created first.
+        if getattr(args, "migrate", True):
+            _migrate()
         return args.func(args)
     except CommandError as exc:
         print(f"错误：{exc}", file=sys.stderr)

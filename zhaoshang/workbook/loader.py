@@ -51,6 +51,7 @@ from zhaoshang.ledger.services import ProjectData, validate_project_data
 from zhaoshang.ledger.uscc import check_uscc, normalize_uscc, uscc_format_problem
 from zhaoshang.org.models import Membership, Person, Role, Unit, UnitKind
 from zhaoshang.workbook import schema
+from zhaoshang.workbook.industries import IndustryIndex
 from zhaoshang.workbook.reader import EMPTY, Cell, RawSheet, UnusableWorkbook, read_workbook
 from zhaoshang.workbook.values import (
     MAX_AMOUNT,
@@ -1243,39 +1244,15 @@ class _Loader:
         return False
 
     def _industry(self, row: Row, text: str) -> Industry | None:
-        if not hasattr(self, "_industry_codes"):
-            self._industry_codes = {i.code: i for i in self.industries}
-            self._industry_names: dict[str, Industry] = {}
-            # Divisions after sections: where a division carries its section's
-            # name (房地产业, 教育, 国际组织) the more specific one wins.
-            for industry in sorted(self.industries, key=lambda i: i.code.isdigit()):
-                self._industry_names[_choice_key(industry.name)] = industry
-        compact = _choice_key(text)
-        if compact.isdigit():
-            if len(compact) == 1:
-                compact = "0" + compact
-            if len(compact) in (3, 4) and compact[:2] in self._industry_codes:
-                division = self._industry_codes[compact[:2]]
-                row.warn("所属行业", f"「{text}」按大类「{division.code} {division.name}」记录")
-                return division
-        found = self._industry_codes.get(compact) or self._industry_names.get(compact)
-        if found is None:
-            # "C 制造业", "39计算机、通信和其他电子设备制造业"
-            for industry in self.industries:
-                if compact == _choice_key(industry.code + industry.name):
-                    found = industry
-                    break
-        if found is None:
-            if not self.industries:
-                row.error(
-                    "所属行业", "系统中没有国民经济行业分类数据（请先运行 zhaoshang migrate）"
-                )
-            else:
-                row.error(
-                    "所属行业",
-                    f"「{text}」不是 GB/T 4754-2017 的门类或大类"
-                    "（可填门类字母如 C、两位大类代码如 39，或行业名称如 制造业）",
-                )
+        if not hasattr(self, "_industry_index"):
+            self._industry_index = IndustryIndex(self.industries)
+        try:
+            found, warning = self._industry_index.find(text)
+        except ValueProblem as problem:
+            row.error("所属行业", str(problem))
+            return None
+        if warning:
+            row.warn("所属行业", warning)
         return found
 
     def _resolve_projects(self) -> None:
