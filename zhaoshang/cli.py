@@ -107,7 +107,7 @@ def cmd_load(args) -> int:
     if not os.path.exists(args.file):
         raise CommandError(f"文件「{args.file}」不存在")
     try:
-        result = load_workbook(args.file, dry_run=args.dry_run)
+        result = load_workbook(args.file, dry_run=args.dry_run, sheet=args.sheet)
     except UnusableWorkbook as exc:
         raise CommandError(str(exc)) from None
     if args.json:
@@ -186,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    p.add_argument("--sheet", help="CSV 文件所载的工作表（如 项目）；默认按文件名判断")
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("progress", help="计算一个单位下级的进度")

@@ -52,7 +52,7 @@ from zhaoshang.ledger.uscc import check_uscc, normalize_uscc, uscc_format_proble
 from zhaoshang.org.models import Membership, Person, Role, Unit, UnitKind
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.industries import IndustryIndex
-from zhaoshang.workbook.reader import EMPTY, Cell, RawSheet, UnusableWorkbook, read_workbook
+from zhaoshang.workbook.reader import EMPTY, Cell, RawBook, RawSheet, UnusableWorkbook, read_file
 from zhaoshang.workbook.values import (
     MAX_AMOUNT,
     ValueProblem,
@@ -241,6 +241,7 @@ class SheetData:
         self.positions: dict[str, int] = {}
         self.rows: list[Row] = []
         self.header_row = 1
+        self.raw = RawSheet(title)
 
     @property
     def name(self) -> str:
@@ -249,10 +250,11 @@ class SheetData:
     def read(self, raw: RawSheet) -> None:
         if not raw.rows:
             return
+        self.raw = raw
         self.header_row, header = raw.rows[0]
         lookup = schema.header_lookup(self.spec)
-        for position, cell in enumerate(header):
-            text = clean_text(cell.value)
+        for position, value in enumerate(header):
+            text = clean_text(value)
             if not text:
                 continue
             column = lookup.get(schema.header_key(text))
@@ -276,10 +278,10 @@ class SheetData:
 class Row:
     """A data row with typed getters; each getter reports its own problems at the cell."""
 
-    def __init__(self, sheet: SheetData, number: int, cells: list[Cell]):
+    def __init__(self, sheet: SheetData, number: int, values: list):
         self.sheet = sheet
         self.number = number
-        self.cells = cells
+        self.values = values
         self.failed = False
         # Columns already reported; rules that combine fields stay quiet about
         # them rather than add "cannot be empty" to "cannot be read".
@@ -299,14 +301,14 @@ class Row:
 
     def cell(self, column: str) -> Cell:
         position = self.sheet.positions.get(column)
-        if position is None or position >= len(self.cells):
+        if position is None:
             return EMPTY
-        return self.cells[position]
+        return self.sheet.raw.cell(self.number, self.values, position)
 
     def _value(self, column: str, required: bool):
         cell = self.cell(column)
-        if cell.error:
-            self.error(column, f"单元格为 Excel 错误值 {cell.value}，请改为实际内容")
+        if cell.problem:
+            self.error(column, cell.problem)
             return _BAD
         value = cell.value
         if isinstance(value, str) and not clean_text(value):
@@ -626,13 +628,19 @@ class _Loader:
 
     # ------------------------------------------------------------------ pass 0: sheets
 
-    def collect(self, raw_sheets: list[RawSheet]) -> None:
+    def collect(self, book: RawBook) -> None:
         known = []
-        for raw in raw_sheets:
+        for note in book.notes:
+            self.findings.warn(None, None, None, note)
+        for raw in book.sheets:
             title = clean_text(raw.title)
             spec = schema.BY_NAME.get(title)
             if title == schema.NOTES_SHEET:
                 continue
+            if spec is None and raw.hidden:
+                continue  # a template's hidden list sheet, or a helper sheet nobody sees
+            if spec is not None and raw.hidden and raw.rows:
+                self.findings.warn(spec.name, None, None, "是隐藏的工作表，其内容也一并导入")
             if spec is None:
                 self.findings.warn(
                     None, None, None, f"工作表「{raw.title}」不是可识别的工作表，已忽略"
@@ -1785,7 +1793,14 @@ def _moment_words(moment: date | datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}" if isinstance(moment, datetime) else moment.isoformat()
 
 
-def load_workbook(path: str | Path, *, dry_run: bool = False, actor=None) -> LoadResult:
+def load_workbook(
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    actor=None,
+    sheet: str | None = None,
+    name: str | None = None,
+) -> LoadResult:
     """Validate the whole workbook and, when nothing is wrong, write it in one transaction.
 
     ``actor`` is the logged-in user importing through the web (its scope is
@@ -1793,8 +1808,9 @@ def load_workbook(path: str | Path, *, dry_run: bool = False, actor=None) -> Loa
     :class:`UnusableWorkbook` when the file cannot be read as a workbook at all.
     """
     path = Path(path)
-    raw = read_workbook(path)
-    loader = _Loader(path.name, actor)
+    name = name or path.name
+    raw = read_file(path, sheet=sheet, name=name)
+    loader = _Loader(name, actor)
     loader.collect(raw)
     loader.read_all()
     loader.resolve_all()
@@ -1803,7 +1819,7 @@ def load_workbook(path: str | Path, *, dry_run: bool = False, actor=None) -> Loa
         if not dry_run:
             refresh_planner_statistics()
     return LoadResult(
-        file=path.name,
+        file=name,
         dry_run=dry_run,
         errors=loader.findings.errors(),
         warnings=loader.findings.warnings(),
