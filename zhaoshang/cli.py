@@ -14,6 +14,8 @@ from datetime import date
 
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
 OWN_COMMANDS |= {"event"}
+# Django's own commands that need the tables, so they also work on a new, empty database.
+MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
 
 class CommandError(Exception):
@@ -33,10 +35,21 @@ def _setup_django() -> None:
         raise SystemExit(2) from None
 
 
+_migrated = False
+
+
 def _migrate(verbosity: int = 0) -> None:
+    """Bring the schema up to date (contracts/cli.md: every database command does, first).
+
+    Runs once per process, however many callers ask for it.
+    """
+    global _migrated
+    if _migrated:
+        return
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=verbosity)
+    _migrated = True
 
 
 def parse_date(value: str) -> date:
@@ -95,7 +108,7 @@ def cmd_load(args) -> int:
     if not os.path.exists(args.file):
         raise CommandError(f"文件「{args.file}」不存在")
     try:
-        result = load_workbook(args.file, dry_run=args.dry_run)
+        result = load_workbook(args.file, dry_run=args.dry_run, sheet=args.sheet)
     except UnusableWorkbook as exc:
         raise CommandError(str(exc)) from None
     if args.json:
@@ -143,7 +156,6 @@ def cmd_bulletin(args) -> int:
 def cmd_event(args) -> int:
     from zhaoshang.events.report import event_report
 
-    _migrate()
     document = event_report(args.code, args.as_of or date.today())
     if document is None:
         raise CommandError(f"未找到活动编码为「{args.code}」的招商活动")
@@ -191,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    p.add_argument("--sheet", help="CSV 文件所载的工作表（如 项目）；默认按文件名判断")
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("progress", help="计算一个单位下级的进度")
@@ -230,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in OWN_COMMANDS and not argv[0].startswith("-"):
         _setup_django()
+        if argv[0] in MIGRATE_FIRST_DJANGO_COMMANDS:
+            _migrate()
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(["zhaoshang", *argv])
@@ -238,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _setup_django()
     try:
+        # Every command of ours uses the database unless it says otherwise
+        # (set_defaults(migrate=False)); a new, empty database is created first.
+        if getattr(args, "migrate", True):
+            _migrate()
         return args.func(args)
     except CommandError as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "zhaoshang.dispatch",
     "zhaoshang.events",
     "zhaoshang.web",
+    "zhaoshang.workbook",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A save that meets an import's write lock gets 503 「正在导入，请稍后再试」, not a 500.
+    "zhaoshang.workbook.middleware.BusyDatabaseMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "zhaoshang.org.middleware.PasswordChangeRequiredMiddleware",
 ]

@@ -1,0 +1,78 @@
+"""到位资金 — key 项目编号 + 日期: funds arrived for a project on a day (万元)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from zhaoshang.ledger.models import FundsEntry
+from zhaoshang.workbook import schema
+from zhaoshang.workbook.core import Planned, Row, SheetHandler, diff, in_chunks
+
+
+@dataclass
+class FundsRec:
+    row: Row
+    project: str
+    on: date | None
+    amount: Decimal | None
+
+
+class FundsSheet(SheetHandler):
+    spec = schema.FUNDS
+
+    def read(self, rows: list[Row]) -> None:
+        self.records: list[FundsRec] = []
+        seen: dict = {}
+        for row in rows:
+            rec = FundsRec(
+                row=row,
+                project=row.code("项目编号", required=True),
+                on=row.date("日期", required=True),
+                amount=row.amount("金额(万元)", required=True),
+            )
+            if rec.project and rec.on:
+                label = f"项目「{rec.project}」{rec.on} 的到位资金"
+                if self.dedupe(seen, (rec.project, rec.on), row, "日期", label):
+                    self.records.append(rec)
+        self.ctx.refer("project", *(r.project for r in self.records))
+
+    def fetch(self) -> None:
+        self.existing: dict[tuple[str, date], FundsEntry] = {}
+        codes = {r.project for r in self.records}
+        for chunk in in_chunks(codes):
+            for entry in FundsEntry.objects.filter(project__code__in=chunk).select_related(
+                "project"
+            ):
+                self.existing[(entry.project.code, entry.on)] = entry
+
+    def resolve(self) -> None:
+        for rec in self.records:
+            self.ctx.lookups.project_known(rec.row, rec.project)
+            existing = self.existing.get((rec.project, rec.on))
+            changes = (
+                diff({"金额(万元)": existing.amount}, {"金额(万元)": rec.amount})
+                if existing
+                else {}
+            )
+            rec.plan = Planned(rec.row, f"{rec.project} {rec.on}", existing, changes)
+            self.plans.append(rec.plan)
+
+    def write(self) -> None:
+        from zhaoshang.ledger.services import do_record_funds
+
+        ctx = self.ctx
+        for rec in self.records:
+            if rec.plan.action == "unchanged":
+                continue
+            existing = rec.plan.existing
+            with ctx.guard(rec.row):
+                do_record_funds(
+                    ctx.projects_by_code[rec.project],
+                    rec.on,
+                    rec.amount,
+                    note=existing.note if existing else "",
+                    actor=ctx.actor,
+                    reason=ctx.reason,
+                )
