@@ -225,6 +225,54 @@ ROUNDS = Sheet(
     note="报送时的台账数据按提交当天的台账计算并保存。",
 )
 
+EVENTS = Sheet(
+    "活动",
+    "活动编码",
+    (
+        Column("活动编码", True, CODE),
+        Column("活动名称", True),
+        Column("行动编码", kind=CODE),
+        Column("开始日期", True, DATE),
+        Column("结束日期", kind=DATE),
+        Column("地点"),
+        Column("主办单位编码", kind=CODE, note="留空时为专项行动的组织单位"),
+    ),
+)
+INVITATION_STATUSES = ("拟邀", "已邀", "已确认", "已到会", "婉拒")
+GUEST_LEVELS = ("主要负责人", "高管", "其他")
+INVITATIONS = Sheet(
+    "邀约",
+    "活动编码 + 企业名称",
+    (
+        Column("活动编码", True, CODE),
+        Column("企业名称", True, note="须为本工作簿「客商」表或系统中已有的客商"),
+        Column("邀请单位编码", True, CODE, note="邀请并负责接待嘉宾的单位"),
+        Column("邀请人"),
+        Column("状态", True, choices=INVITATION_STATUSES),
+        Column("嘉宾姓名"),
+        Column("嘉宾职务"),
+        Column("嘉宾级别", choices=GUEST_LEVELS),
+        Column("随行人数", kind=NUMBER),
+        Column("抵达日期", kind=DATE),
+        Column("航班车次"),
+        Column("住宿酒店"),
+        Column("备注", note="状态为婉拒时，此处写婉拒原因"),
+    ),
+)
+SIGNINGS = Sheet(
+    "签约",
+    "活动编码 + 项目编号",
+    (
+        Column("活动编码", True, CODE),
+        Column("项目编号", True, CODE),
+        Column("签约顺序", kind=NUMBER),
+        Column("签约金额(万元)", True, AMOUNT),
+        Column("我方签约代表"),
+        Column("对方签约代表"),
+    ),
+    note="尚未到签约阶段的项目以活动首日进入签约阶段；已在签约或以后阶段的项目保持原阶段和日期；签约金额不改变台账金额。",
+)
+
 # Import order: every sheet comes after the sheets it refers to.
 SHEETS: tuple[Sheet, ...] = (
     UNITS,
@@ -238,6 +286,9 @@ SHEETS: tuple[Sheet, ...] = (
     FUNDS,
     FOLLOW_UPS,
     ROUNDS,
+    EVENTS,
+    INVITATIONS,
+    SIGNINGS,
 )
 BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 # The template's instructions sheet; the loader passes over it silently.

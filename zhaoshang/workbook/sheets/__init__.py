@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from zhaoshang.workbook.sheets.campaigns import CampaignsSheet
 from zhaoshang.workbook.sheets.enterprises import EnterprisesSheet
+from zhaoshang.workbook.sheets.events import EventsSheet, InvitationsSheet, SigningsSheet
 from zhaoshang.workbook.sheets.follow_ups import FollowUpsSheet
 from zhaoshang.workbook.sheets.funds import FundsSheet
 from zhaoshang.workbook.sheets.milestones import MilestonesSheet
@@ -33,6 +34,9 @@ HANDLERS: list[type] = [
     FundsSheet,
     FollowUpsSheet,
     SubmissionsSheet,
+    EventsSheet,
+    InvitationsSheet,
+    SigningsSheet,
 ]
 
 
