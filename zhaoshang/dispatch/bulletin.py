@@ -207,7 +207,15 @@ def build_bulletin(
         "columns": list(BASIS_COLUMNS),
         "rows": [[p[c] for c in BASIS_COLUMNS] for p in counted],
     }
+    doc["events"] = _events(campaign, as_of, unit)
     return doc
+
+
+def _events(campaign: Campaign, as_of: date, unit: Unit) -> list[dict]:
+    """The campaign's events and the fulfilment of what they signed (zhaoshang.events)."""
+    from zhaoshang.events.bulletin import events_section
+
+    return events_section(campaign, as_of, unit)
 
 
 # ---------------------------------------------------------------- pieces

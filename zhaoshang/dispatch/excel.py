@@ -571,6 +571,10 @@ class _Book:
         # Bulletins published before the basis carried funds show no such column.
         columns = (self.data.get("basis") or {}).get("columns", [])
         self.projects_sheet("项目明细", basis_projects(self.data), funds="funds" in columns)
+        if self.data.get("events"):
+            from zhaoshang.events.bulletin import write_excel_sheet
+
+            write_excel_sheet(self)
         self.book.close()
         return self.out.getvalue()
 

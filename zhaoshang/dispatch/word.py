@@ -361,6 +361,12 @@ class _Writer:
         self.heading(section, "调度填报情况")
         self.rounds()
 
+        if data.get("events"):
+            from zhaoshang.events.bulletin import write_word_section
+
+            section += 1
+            write_word_section(self, section)
+
         extra = [n for n in data.get("notes", []) if n not in data["summary"]]
         if extra:
             section += 1
