@@ -716,9 +716,13 @@ def build_scenario(today: date | None = None, *, password: str | None = None) ->
         "到位资金": builder.funds,
         "跟踪记录": builder.follow_ups,
     }
+    from zhaoshang.events import demo as event_demo
+
+    content.update(event_demo.event_sheets(content, campaign=CAMPAIGN_CODE, root=ROOT_CODE))
     for sheet, rows in content.items():
         shifted = [[scenario.shifted(v) if isinstance(v, date) else v for v in row] for row in rows]
-        scenario.sheets[sheet] = [list(HEADERS[sheet]), *shifted]
+        headers = HEADERS.get(sheet) or event_demo.HEADERS[sheet]
+        scenario.sheets[sheet] = [list(headers), *shifted]
     return scenario
 
 
