@@ -250,3 +250,12 @@ def test_query_counts_of_the_event_pages_do_not_grow(world, client_for):
         )
     after = [count(u) for u in urls]
     assert before == after
+
+
+def test_the_status_form_never_sends_the_browser_off_site(world, client_for):
+    inv = kaili_invitation()
+    response = client_for("r522601").post(
+        f"/events/{EVENT}/invitations/{inv.pk}/status/",
+        {"status": "已到会", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == f"/events/{EVENT}/invitations/"

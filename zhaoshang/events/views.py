@@ -25,6 +25,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -335,7 +336,10 @@ def invitation_status(request, code: str, pk: int):
         for errors in form.errors.values():
             for e in errors:
                 messages.error(request, e)
-    return redirect(request.POST.get("next") or reverse("events:invitations", args=[event.code]))
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("events:invitations", args=[event.code])
+    return redirect(back)
 
 
 @login_required
