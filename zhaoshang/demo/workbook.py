@@ -25,6 +25,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from zhaoshang.demo.fiction import ORIGINS, enterprise_name, make_uscc, person_name
+from zhaoshang.events.demo import HEADERS as EVENT_HEADERS
 
 REFERENCE_TODAY = date(2026, 11, 27)
 CAMPAIGN_CODE = "MQDH2026"
@@ -75,6 +76,8 @@ HEADERS: dict[str, list[str]] = {
     "到位资金": ["项目编号", "日期", "金额(万元)"],
     "跟踪记录": ["日期", "单位编码", "类型", "项目编号", "企业名称", "内容", "参与人"],
 }
+# The conference's sheets (活动, 邀约, 签约) come from zhaoshang/events/demo.py.
+HEADERS.update(EVENT_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -721,8 +724,7 @@ def build_scenario(today: date | None = None, *, password: str | None = None) ->
     content.update(event_demo.event_sheets(content, campaign=CAMPAIGN_CODE, root=ROOT_CODE))
     for sheet, rows in content.items():
         shifted = [[scenario.shifted(v) if isinstance(v, date) else v for v in row] for row in rows]
-        headers = HEADERS.get(sheet) or event_demo.HEADERS[sheet]
-        scenario.sheets[sheet] = [list(headers), *shifted]
+        scenario.sheets[sheet] = [list(HEADERS[sheet]), *shifted]
     return scenario
 
 
