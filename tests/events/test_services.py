@@ -50,6 +50,7 @@ def test_a_project_signed_earlier_keeps_its_stage_dates_and_amounts(world):
     assert not StageEvent.objects.filter(project=project, on=FIRST_DAY).exists()
     signing = Signing.objects.get(event=world.event, project=project)
     assert signing.amount == Decimal("32000")
+    assert signing.investor.name == "华岳新能源控股集团有限公司"  # the project's investor
     assert signing.history.count() == 1
 
 

@@ -360,6 +360,9 @@ def do_save_signing(
                 _("项目 %(code)s 已终止，不能列入签约名单") % {"code": project.code}
             )
         signing = Signing(event=event, project=project)
+        if investor is None:
+            # The signing investor defaults to the project's (first) investor.
+            investor = project.investors.order_by("name").first()
     changed = save_changes(
         signing,
         {
