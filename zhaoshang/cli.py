@@ -13,7 +13,7 @@ import sys
 from datetime import date
 
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
-OWN_COMMANDS |= {"event"}
+OWN_COMMANDS |= {"event", "assess"}
 # Django's own commands that need the tables, so they also work on a new, empty database.
 MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
@@ -169,6 +169,26 @@ def cmd_event(args) -> int:
     return 0
 
 
+def cmd_assess(args) -> int:
+    from zhaoshang.assessment.document import assessment_document
+    from zhaoshang.engine.assessment import NoScheme, compute_assessment
+    from zhaoshang.engine.progress import UnknownUnit
+
+    campaign = _campaign(args.campaign)
+    try:
+        assessment = compute_assessment(campaign, args.as_of or date.today())
+    except (NoScheme, UnknownUnit) as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        json.dump(assessment_document(assessment), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        from zhaoshang.assessment.text import assessment_table
+
+        sys.stdout.write(assessment_table(assessment))
+    return 0
+
+
 def cmd_generate(args) -> int:
     from zhaoshang.bench.generate import generate
 
@@ -225,6 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=parse_date)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_event)
+
+    p = sub.add_parser("assess", help="专项行动的考核得分与排名")
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--as-of", type=parse_date)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_assess)
 
     p = sub.add_parser("generate", help="生成省级规模的基准测试数据")
     p.add_argument(
