@@ -107,9 +107,7 @@ def test_cap_limits_the_absolute_value_of_an_item():
 def test_equal_totals_share_a_rank_and_are_ordered_by_code():
     units = [
         UnitScore(i, code, code, "", [], [], total=D(total))
-        for i, (code, total) in enumerate(
-            [("04", "70"), ("03", "80"), ("02", "80"), ("01", "90")]
-        )
+        for i, (code, total) in enumerate([("04", "70"), ("03", "80"), ("02", "80"), ("01", "90")])
     ]
     rank_by_total(units)
     assert [(u.code, u.rank) for u in units] == [("01", 1), ("02", 2), ("03", 2), ("04", 4)]

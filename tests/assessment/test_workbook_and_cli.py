@@ -101,7 +101,10 @@ def test_bad_scheme_rows_are_reported_at_their_cells_and_nothing_is_written(worl
     text = "\n".join(result.errors)
     assert "工作表「考核方案」第2行「行动编码」：行动编码「NOPE」不存在" in text
     assert "工作表「考核方案」第3行「权重(分)」：「-5」：不能为负数" in text
-    assert "工作表「考核方案」第3行「计分方法」：「按比例」不是可选的值，应为：封顶比例、功效系数" in text
+    assert (
+        "工作表「考核方案」第3行「计分方法」：「按比例」不是可选的值，应为：封顶比例、功效系数"
+        in text
+    )
     assert "工作表「加减分」第2行「事项」：「优秀单位」不是可选的值" in text
     assert "工作表「加减分」第2行「每项分值」" in text
     assert "工作表「加减分」第2行「上限(分)」：「-1」：不能为负数" in text
