@@ -13,7 +13,7 @@ import sys
 from datetime import date
 
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
-OWN_COMMANDS |= {"event", "export"}
+OWN_COMMANDS |= {"event", "notice", "export"}
 # Django's own commands that need the tables, so they also work on a new, empty database.
 MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
@@ -193,6 +193,25 @@ def cmd_event(args) -> int:
     return 0
 
 
+def cmd_notice(args) -> int:
+    from zhaoshang.notices.intake import UnreadableNotice, read_file, read_notice
+
+    if not os.path.exists(args.file):
+        raise CommandError(f"文件「{args.file}」不存在")
+    try:
+        reading = read_notice(read_file(args.file), year=args.year)
+    except UnreadableNotice as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        json.dump(reading.as_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        from zhaoshang.notices.text import reading_text
+
+        sys.stdout.write(reading_text(reading))
+    return 0
+
+
 def cmd_generate(args) -> int:
     from zhaoshang.bench.generate import generate
 
@@ -255,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=parse_date)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_event)
+
+    p = sub.add_parser("notice", help="读取会议通知或新闻稿，提出节点、单位、问题和任务（不写入）")
+    p.add_argument("file", help=".txt 或 .docx 文件")
+    p.add_argument("--year", type=int, help="未写年份的日期所在年份（默认取通知落款日期的年份）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_notice, migrate=False)
 
     p = sub.add_parser("generate", help="生成省级规模的基准测试数据")
     p.add_argument(
