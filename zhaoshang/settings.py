@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "zhaoshang.campaigns",
     "zhaoshang.dispatch",
     "zhaoshang.events",
+    "zhaoshang.notices",
     "zhaoshang.assessment",
     "zhaoshang.web",
     "zhaoshang.workbook",
