@@ -169,3 +169,24 @@ def test_assess_table_in_words(world, capsys):
     assert main(["assess", "--campaign", "KH", "--as-of", "2026-12-05"]) == 0
     out = capsys.readouterr().out
     assert "甲县" in out and "106.00" in out and "未下达目标" in out
+
+
+def test_export_writes_the_scheme_and_loads_back_unchanged(world, tmp_path, capsys):
+    out = tmp_path / "导出.xlsx"
+    assert main(["export", "--sheets", "考核方案,加减分", "-o", str(out)]) == 0
+    capsys.readouterr()
+    from openpyxl import load_workbook as open_book
+
+    book = open_book(out)
+    assert [list(r) for r in book["考核方案"].iter_rows(values_only=True)][1:] == [
+        ["KH", "合同投资额(万元)", 60, "封顶比例"],
+        ["KH", "合同项目数", 40, "功效系数"],
+    ]
+    assert [list(r) for r in book["加减分"].iter_rows(values_only=True)][1:] == [
+        ["KH", "500强企业", 5, 8],
+        ["KH", "逾期填报", -2, 3],
+    ]
+    result = load_workbook(out)
+    assert result.ok, result.errors
+    assert result.counts["考核方案"].as_dict() == {"created": 0, "updated": 0, "unchanged": 2}
+    assert result.counts["加减分"].as_dict() == {"created": 0, "updated": 0, "unchanged": 2}

@@ -8,6 +8,7 @@ from typing import Any
 
 from zhaoshang.assessment.models import Item, Method, SchemeAdjustment, SchemeIndicator
 from zhaoshang.campaigns.models import Indicator
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import INDICATOR_OPTIONS, KEEP, Planned, Row, SheetHandler, diff
 from zhaoshang.workbook.values import ValueProblem, clean_text, parse_amount, round_to_cent
@@ -135,6 +136,24 @@ class SchemeSheet(SheetHandler):
                     reason=ctx.reason,
                 )
 
+    @classmethod
+    def export_queryset(cls, scope):
+        return (
+            SchemeIndicator.objects.filter(campaign__in=_campaigns(scope))
+            .select_related("campaign")
+            .order_by("campaign__code", "id")
+        )
+
+    @classmethod
+    def export_rows(cls, rows):
+        for r in rows:
+            yield {
+                "行动编码": r.campaign.code,
+                "指标": str(Indicator(r.indicator).label),
+                "权重(分)": r.weight,
+                "计分方法": str(Method(r.method).label),
+            }
+
 
 class AdjustmentsSheet(SheetHandler):
     spec = schema.ADJUSTMENTS
@@ -200,3 +219,27 @@ class AdjustmentsSheet(SheetHandler):
                     actor=ctx.actor,
                     reason=ctx.reason,
                 )
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return (
+            SchemeAdjustment.objects.filter(campaign__in=_campaigns(scope))
+            .select_related("campaign")
+            .order_by("campaign__code", "id")
+        )
+
+    @classmethod
+    def export_rows(cls, rows):
+        for r in rows:
+            yield {
+                "行动编码": r.campaign.code,
+                "事项": str(Item(r.item).label),
+                "每项分值": r.points,
+                "上限(分)": r.cap,
+            }
+
+
+def _campaigns(scope):
+    from zhaoshang.campaigns.models import Campaign
+
+    return restrict(Campaign.objects.all(), scope).values("pk")
