@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "zhaoshang.dispatch",
     "zhaoshang.events",
     "zhaoshang.notices",
+    "zhaoshang.assessment",
     "zhaoshang.web",
     "zhaoshang.workbook",
 ]
