@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "zhaoshang.campaigns",
     "zhaoshang.dispatch",
     "zhaoshang.events",
+    "zhaoshang.notices",
+    "zhaoshang.assessment",
     "zhaoshang.web",
     "zhaoshang.workbook",
 ]
