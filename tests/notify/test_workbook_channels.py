@@ -119,3 +119,41 @@ def test_a_sheet_without_the_channel_columns_leaves_channels_alone(tmp_path):
     )
     assert not load_workbook(plain).errors
     assert ChannelSet.objects.get(unit__code="990001").emails == "a@jia.gov.cn"
+
+
+def test_export_writes_the_channels_but_never_the_secret(tmp_path):
+    from openpyxl import load_workbook as open_book
+
+    from zhaoshang.cli import main
+
+    load_workbook(
+        book(
+            tmp_path,
+            [
+                [
+                    "990001",
+                    "甲县",
+                    "990000",
+                    "县市",
+                    1,
+                    "a@jia.gov.cn",
+                    None,
+                    "https://oapi.example.gov.cn/robot/send?access_token=T1",
+                    "SECxyz-very-secret",
+                ]
+            ],
+        )
+    )
+    out = tmp_path / "out.xlsx"
+    assert main(["export", "--sheets", "单位", "-o", str(out)]) == 0
+    rows = [[c.value for c in r] for r in open_book(out)["单位"].iter_rows()]
+    header = [str(v).rstrip("*") for v in rows[0]]
+    jia = dict(zip(header, next(r for r in rows if r[0] == "990001"), strict=False))
+    assert jia["通知邮箱"] == "a@jia.gov.cn"
+    assert jia["钉钉机器人"] == "https://oapi.example.gov.cn/robot/send?access_token=T1"
+    assert not jia.get("钉钉加签密钥")
+    assert "SECxyz" not in str(rows)
+    # Loading the export back changes nothing and keeps the secret.
+    result = load_workbook(out)
+    assert not result.errors
+    assert ChannelSet.objects.get(unit__code="990001").dingtalk_secret == "SECxyz-very-secret"

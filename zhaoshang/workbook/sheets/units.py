@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from zhaoshang.org.models import Unit, UnitKind
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import KEEP, Planned, Row, SheetHandler, diff, field_max
 
@@ -271,3 +272,15 @@ class UnitsSheet(SheetHandler):
             if unit.pk in fresh:
                 unit.path = fresh[unit.pk]
                 unit.depth = unit.path.count("/") - 2
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(Unit.objects.select_related("parent", "channels"), scope).order_by("path")
+
+    @classmethod
+    def export_rows(cls, units):
+        for unit in units:
+            row = unit_row(unit, unit.parent.code if unit.parent_id else None)
+            # The reminder channels, never the DingTalk secret.
+            row.update(channel_row(getattr(unit, "channels", None)))
+            yield row
