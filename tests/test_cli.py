@@ -69,3 +69,18 @@ def test_bad_date_is_refused(small, capsys):
         main(["progress", "--campaign", "EX", "--as-of", "2026-13-45", "--json"])
     assert exit_info.value.code == 2
     assert "不是有效日期" in capsys.readouterr().err
+
+
+def test_notice_json_writes_nothing(tmp_path, capsys):
+    from zhaoshang.campaigns.models import Milestone
+
+    path = tmp_path / "通知.txt"
+    path.write_text("各县市人民政府：\n11月15日前完成一半。\n要加强调度。\n", encoding="utf-8")
+    assert main(["notice", str(path), "--year", "2026", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["milestones"] == [
+        {"date": "2026-11-15", "pct": 50.0, "quote": "11月15日前完成一半。"}
+    ]
+    assert doc["units"] == ["各县市人民政府"]
+    assert doc["tasks"][0]["quote"] == "要加强调度。"
+    assert not Milestone.objects.exists()

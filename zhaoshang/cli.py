@@ -13,7 +13,7 @@ import sys
 from datetime import date
 
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
-OWN_COMMANDS |= {"event"}
+OWN_COMMANDS |= {"event", "notice", "export", "assess"}
 # Django's own commands that need the tables, so they also work on a new, empty database.
 MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
@@ -119,6 +119,30 @@ def cmd_load(args) -> int:
     return 1 if result.errors else 0
 
 
+def cmd_export(args) -> int:
+    from zhaoshang.org.scope import subtree_scope
+    from zhaoshang.workbook.export import export_workbook, handlers_for
+
+    unit = _unit(args.unit)
+    names = None
+    if args.sheets:
+        names = [n.strip() for n in args.sheets.replace("，", ",").split(",") if n.strip()]
+        try:
+            handlers_for(names)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+    if not args.output.lower().endswith(".xlsx"):
+        raise CommandError(f"输出文件「{args.output}」应以 .xlsx 结尾")
+    title = f"{unit.name} 数据工作簿" if unit else "数据工作簿"
+    try:
+        counts = export_workbook(args.output, subtree_scope(unit), names, title)
+    except OSError as exc:
+        raise CommandError(f"无法写入「{args.output}」：{exc.strerror or exc}") from None
+    summary = "，".join(f"{name} {n} 行" for name, n in counts.items())
+    print(f"已导出到 {args.output}：{summary}", file=sys.stderr)
+    return 0
+
+
 def cmd_demo(args) -> int:
     from zhaoshang.demo.scenario import DemoRefused, load_demo
 
@@ -169,6 +193,45 @@ def cmd_event(args) -> int:
     return 0
 
 
+def cmd_notice(args) -> int:
+    from zhaoshang.notices.intake import UnreadableNotice, read_file, read_notice
+
+    if not os.path.exists(args.file):
+        raise CommandError(f"文件「{args.file}」不存在")
+    try:
+        reading = read_notice(read_file(args.file), year=args.year)
+    except UnreadableNotice as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        json.dump(reading.as_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        from zhaoshang.notices.text import reading_text
+
+        sys.stdout.write(reading_text(reading))
+    return 0
+
+
+def cmd_assess(args) -> int:
+    from zhaoshang.assessment.document import assessment_document
+    from zhaoshang.engine.assessment import NoScheme, compute_assessment
+    from zhaoshang.engine.progress import UnknownUnit
+
+    campaign = _campaign(args.campaign)
+    try:
+        assessment = compute_assessment(campaign, args.as_of or date.today())
+    except (NoScheme, UnknownUnit) as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        json.dump(assessment_document(assessment), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        from zhaoshang.assessment.text import assessment_table
+
+        sys.stdout.write(assessment_table(assessment))
+    return 0
+
+
 def cmd_generate(args) -> int:
     from zhaoshang.bench.generate import generate
 
@@ -206,6 +269,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", help="CSV 文件所载的工作表（如 项目）；默认按文件名判断")
     p.set_defaults(func=cmd_load)
 
+    p = sub.add_parser("export", help="导出一个单位及其下级的全部数据（可再导入的数据工作簿）")
+    p.add_argument("--unit", help="单位编码；默认导出全部")
+    p.add_argument("--sheets", help="只导出这些工作表，用逗号分隔，如 项目,客商")
+    p.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("progress", help="计算一个单位下级的进度")
     p.add_argument("--campaign", required=True)
     p.add_argument("--as-of", type=parse_date)
@@ -225,6 +294,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=parse_date)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_event)
+
+    p = sub.add_parser("assess", help="专项行动的考核得分与排名")
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--as-of", type=parse_date)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("notice", help="读取会议通知或新闻稿，提出节点、单位、问题和任务（不写入）")
+    p.add_argument("file", help=".txt 或 .docx 文件")
+    p.add_argument("--year", type=int, help="未写年份的日期所在年份（默认取通知落款日期的年份）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_notice, migrate=False)
 
     p = sub.add_parser("generate", help="生成省级规模的基准测试数据")
     p.add_argument(

@@ -27,6 +27,7 @@ from zhaoshang.ledger.uploads import ACCEPT_ATTR
 from zhaoshang.ledger.uscc import normalize_uscc, uscc_format_problem
 from zhaoshang.org.models import EDITING_ROLES, Person, Unit
 from zhaoshang.org.scope import scope_of, visible
+from zhaoshang.stamps import StampField, stamp
 from zhaoshang.workbook.values import (
     MAX_AMOUNT,
     ValueProblem,
@@ -515,6 +516,7 @@ class FundsForm(forms.Form):
 
 
 class FundsCorrectForm(forms.Form):
+    stamp = StampField()
     amount = AmountField(label=_("金额(万元)"))
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
     reason = forms.CharField(label=_("更正原因"), max_length=100)
@@ -634,7 +636,12 @@ class EnterpriseCreateForm(EnterpriseForm):
 
 
 class EnterpriseEditForm(EnterpriseForm):
+    stamp = StampField()
     reason = forms.CharField(label=_("修改原因"), max_length=100)
+
+    @staticmethod
+    def initial_for(enterprise: Enterprise) -> dict:
+        return {**EnterpriseForm.initial_for(enterprise), "stamp": stamp(enterprise)}
 
 
 # ---------------------------------------------------------------- follow-ups

@@ -100,7 +100,18 @@ def forget_scope(user) -> None:
 
 def visible(qs: QuerySet, user) -> QuerySet:
     """Narrow any queryset of a scoped model to what ``user`` may see."""
-    scope = scope_of(user)
+    return restrict(qs, scope_of(user))
+
+
+def subtree_scope(unit: Unit | None) -> Scope:
+    """The scope of an administrator of ``unit`` (``None``: everything), for the command line."""
+    if unit is None:
+        return Scope(everything=True)
+    return Scope(grants=((unit.path, Role.ADMIN),))
+
+
+def restrict(qs: QuerySet, scope: Scope) -> QuerySet:
+    """Narrow any queryset of a scoped model to ``scope`` (what :func:`visible` does for a user)."""
     model = qs.model
     if scope.everything:
         return qs

@@ -601,6 +601,18 @@ class SheetHandler:
     def write(self) -> None:
         """Apply the plans (inside the import's one transaction)."""
 
+    # The export (zhaoshang.workbook.export) writes what the import reads back unchanged.
+
+    @classmethod
+    def export_queryset(cls, scope):
+        """The records of this sheet within ``scope`` (an ``org.scope.Scope``); None: not exported."""
+        return None
+
+    @classmethod
+    def export_rows(cls, records) -> Iterator[dict[str, object]]:
+        """One row per record (column → value), as :meth:`resolve` compares them."""
+        return iter(())
+
     def count(self) -> None:
         counts = self.ctx.counts.get(self.spec.name)
         if counts is None:

@@ -528,6 +528,15 @@ def _decode(data: bytes, name: str) -> str:
     )
 
 
+# The export writes a text that a spreadsheet would take for a formula with a
+# leading apostrophe (zhaoshang.workbook.export); reading it back takes it off.
+_MARKED = ("'=", "'+", "'-", "'@", "'\t", "'\r", "'\n")
+
+
+def _unmark(value: str) -> str:
+    return value[1:] if value.startswith(_MARKED) else value
+
+
 def _read_csv(data: bytes, name: str, sheet_name: str | None) -> RawBook:
     text = _decode(data, name)
     if "\0" in text:
@@ -541,7 +550,7 @@ def _read_csv(data: bytes, name: str, sheet_name: str | None) -> RawBook:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for number, values in enumerate(reader, start=1):
             if not all(_is_blank(v) for v in values):
-                sheet.rows.append((number, values))
+                sheet.rows.append((number, [_unmark(v) for v in values]))
     except csv.Error as exc:
         raise UnusableWorkbook(f"文件「{name}」不是有效的 CSV 文件：{exc}") from None
     _check_sheet(sheet, name)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from zhaoshang.campaigns.models import Campaign, Indicator, ScheduleMode
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import (
     INDICATOR_OPTIONS,
@@ -135,3 +136,12 @@ class CampaignsSheet(SheetHandler):
                     reason=ctx.reason,
                 )
             ctx.campaigns_by_code[rec.code] = campaign
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(Campaign.objects.all(), scope).order_by("start", "code")
+
+    @classmethod
+    def export_rows(cls, campaigns):
+        for campaign in campaigns:
+            yield campaign_row(campaign)

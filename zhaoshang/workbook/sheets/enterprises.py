@@ -7,6 +7,7 @@ from typing import Any
 
 from zhaoshang.ledger.models import Enterprise, Ownership
 from zhaoshang.ledger.uscc import check_uscc, normalize_uscc, uscc_format_problem
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import KEEP, Planned, Row, SheetHandler, diff, field_max, in_chunks
 from zhaoshang.workbook.values import ValueProblem, parse_tag, split_list
@@ -233,3 +234,14 @@ class EnterprisesSheet(SheetHandler):
                     reason=ctx.reason,
                 )
             ctx.enterprises_by_name[rec.name] = enterprise
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(Enterprise.objects.prefetch_related("tags"), scope).order_by(
+            "name_pinyin", "pk"
+        )
+
+    @classmethod
+    def export_rows(cls, enterprises):
+        for enterprise in enterprises:
+            yield enterprise_row(enterprise)

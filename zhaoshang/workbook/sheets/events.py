@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from zhaoshang.events.models import Event, GuestLevel, Invitation, InvitationStatus, Signing
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import KEEP, Planned, Row, SheetHandler, diff, field_max, in_chunks
 
@@ -124,9 +125,16 @@ class EventsSheet(SheetHandler):
                 )
             ctx.events_by_code[rec.code] = event
 
-    @staticmethod
-    def export_rows(events) -> list[list]:
-        return [list(event_row(e).values()) for e in events]
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(Event.objects.select_related("campaign", "host_unit"), scope).order_by(
+            "start", "code"
+        )
+
+    @classmethod
+    def export_rows(cls, events):
+        for event in events:
+            yield event_row(event)
 
 
 def event_row(e: Event) -> dict:
@@ -284,6 +292,31 @@ class InvitationsSheet(SheetHandler):
                     reason=ctx.reason,
                 )
 
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(
+            Invitation.objects.select_related("event", "enterprise", "inviting_unit"), scope
+        ).order_by("event__code", "inviting_unit__path", "enterprise__name_pinyin")
+
+    @classmethod
+    def export_rows(cls, invitations):
+        for inv in invitations:
+            yield {
+                "活动编码": inv.event.code,
+                "企业名称": inv.enterprise.name,
+                "邀请单位编码": inv.inviting_unit.code,
+                "邀请人": inv.inviter,
+                "状态": inv.status,
+                "嘉宾姓名": inv.guest_name,
+                "嘉宾职务": inv.guest_title,
+                "嘉宾级别": inv.guest_level,
+                "随行人数": inv.companions,
+                "抵达日期": inv.arrival_on,
+                "航班车次": inv.travel,
+                "住宿酒店": inv.hotel,
+                "备注": inv.note,
+            }
+
 
 @dataclass
 class SigningRec:
@@ -384,3 +417,21 @@ class SigningsSheet(SheetHandler):
                     actor=ctx.actor,
                     reason=ctx.reason,
                 )
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(Signing.objects.select_related("event", "project"), scope).order_by(
+            "event__code", "order", "project__code"
+        )
+
+    @classmethod
+    def export_rows(cls, signings):
+        for s in signings:
+            yield {
+                "活动编码": s.event.code,
+                "项目编号": s.project.code,
+                "签约顺序": s.order,
+                "签约金额(万元)": s.amount,
+                "我方签约代表": s.our_signatory,
+                "对方签约代表": s.their_signatory,
+            }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from zhaoshang.ledger.models import FollowUp, FollowUpKind
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import Planned, Row, SheetHandler
 
@@ -114,3 +115,22 @@ class FollowUpsSheet(SheetHandler):
                     actor=ctx.actor,
                     reason=ctx.reason,
                 )
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(
+            FollowUp.objects.select_related("unit", "project", "enterprise"), scope
+        ).order_by("on", "unit__path", "pk")
+
+    @classmethod
+    def export_rows(cls, follow_ups):
+        for f in follow_ups.iterator(chunk_size=2000):
+            yield {
+                "日期": f.on,
+                "单位编码": f.unit.code,
+                "类型": f.kind,
+                "项目编号": f.project.code if f.project_id else "",
+                "企业名称": f.enterprise.name if f.enterprise_id else "",
+                "内容": f.content,
+                "参与人": f.participants,
+            }

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from zhaoshang.ledger.models import FundsEntry
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import Planned, Row, SheetHandler, diff, in_chunks
 
@@ -76,3 +77,14 @@ class FundsSheet(SheetHandler):
                     actor=ctx.actor,
                     reason=ctx.reason,
                 )
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(FundsEntry.objects.select_related("project"), scope).order_by(
+            "project__code", "on"
+        )
+
+    @classmethod
+    def export_rows(cls, entries):
+        for entry in entries.iterator(chunk_size=2000):
+            yield {"项目编号": entry.project.code, "日期": entry.on, "金额(万元)": entry.amount}

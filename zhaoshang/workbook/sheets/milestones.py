@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from zhaoshang.campaigns.models import Milestone
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import Planned, Row, SheetHandler, diff, plain_number
 from zhaoshang.workbook.values import round_to_cent
@@ -98,3 +99,19 @@ class MilestonesSheet(SheetHandler):
                     actor=ctx.actor,
                     reason=ctx.reason,
                 )
+
+    @classmethod
+    def export_queryset(cls, scope):
+        from zhaoshang.campaigns.models import Campaign
+
+        campaigns = restrict(Campaign.objects.all(), scope).values("pk")
+        return (
+            Milestone.objects.filter(campaign__in=campaigns)
+            .select_related("campaign")
+            .order_by("campaign__code", "on")
+        )
+
+    @classmethod
+    def export_rows(cls, milestones):
+        for m in milestones:
+            yield {"行动编码": m.campaign.code, "节点日期": m.on, COLUMN: m.pct}

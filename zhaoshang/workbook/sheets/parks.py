@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zhaoshang.ledger.models import Park
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import Planned, Row, SheetHandler, diff, field_max, in_chunks
 
@@ -67,3 +68,12 @@ class ParksSheet(SheetHandler):
                     reason=ctx.reason,
                 )
             ctx.parks_by_name[rec.name] = park
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(Park.objects.select_related("unit"), scope).order_by("unit__path", "name")
+
+    @classmethod
+    def export_rows(cls, parks):
+        for park in parks:
+            yield {"园区名称": park.name, "所属单位编码": park.unit.code}

@@ -24,6 +24,7 @@ from zhaoshang.ledger.models import (
 )
 from zhaoshang.ledger.services import ProjectData, validate_project_data
 from zhaoshang.org.models import Person, Unit
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import (
     KEEP,
@@ -371,3 +372,20 @@ class ProjectsSheet(SheetHandler):
                     rec.code, self.data(rec), actor=ctx.actor, reason=ctx.reason
                 )
             ctx.projects_by_code[rec.code] = project
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(Project.objects.all(), scope).order_by("code")
+
+    @classmethod
+    def export_rows(cls, projects):
+        rows = (
+            projects.select_related("responsible_unit", "person", "park", "industry")
+            .prefetch_related(
+                Prefetch("cooperating_units", queryset=Unit.objects.only("id", "code")),
+                Prefetch("investors", queryset=Enterprise.objects.only("id", "name")),
+            )
+            .iterator(chunk_size=2000)
+        )
+        for project in rows:
+            yield project_row(project)

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import Planned, Row, SheetHandler, diff
 
@@ -160,3 +161,25 @@ class SubmissionsSheet(SheetHandler):
                     rec.plan_text,
                     actor=ctx.actor,
                 )
+
+    @classmethod
+    def export_queryset(cls, scope):
+        from zhaoshang.dispatch.models import Submission
+
+        return restrict(
+            Submission.objects.select_related("round__campaign", "unit"), scope
+        ).order_by("round__campaign__code", "round__deadline", "unit__path")
+
+    @classmethod
+    def export_rows(cls, submissions):
+        for s in submissions:
+            when = s.submitted_at
+            yield {
+                "行动编码": s.round.campaign.code,
+                "截止时间": timezone.localtime(s.round.deadline).replace(tzinfo=None),
+                "单位编码": s.unit.code,
+                "提交时间": timezone.localtime(when).replace(tzinfo=None) if when else None,
+                "进展情况": s.progress,
+                "存在问题": s.problems,
+                "下步计划": s.plan,
+            }

@@ -8,6 +8,7 @@ from typing import Any
 
 from zhaoshang.campaigns.models import Indicator, Target
 from zhaoshang.org.models import Person
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import (
     INDICATOR_OPTIONS,
@@ -118,3 +119,21 @@ class TargetsSheet(SheetHandler):
                     actor=ctx.actor,
                     reason=ctx.reason,
                 )
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(
+            Target.objects.select_related("campaign", "unit", "person"), scope
+        ).order_by("campaign__code", "unit__path", "indicator")
+
+    @classmethod
+    def export_rows(cls, targets):
+        for t in targets:
+            yield {
+                "行动编码": t.campaign.code,
+                "单位编码": t.unit.code,
+                "指标": str(Indicator(t.indicator).label),
+                "目标值": t.value,
+                "责任人": t.person.name if t.person_id else "",
+                "完成时限": t.deadline,
+            }

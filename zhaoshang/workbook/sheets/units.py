@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhaoshang.org.models import Unit, UnitKind
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import KEEP, Planned, Row, SheetHandler, diff, field_max
 
@@ -161,3 +162,12 @@ class UnitsSheet(SheetHandler):
             if unit.pk in fresh:
                 unit.path = fresh[unit.pk]
                 unit.depth = unit.path.count("/") - 2
+
+    @classmethod
+    def export_queryset(cls, scope):
+        return restrict(Unit.objects.select_related("parent"), scope).order_by("path")
+
+    @classmethod
+    def export_rows(cls, units):
+        for unit in units:
+            yield unit_row(unit, unit.parent.code if unit.parent_id else None)

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from zhaoshang.org.models import Membership, Role
+from zhaoshang.org.scope import restrict
 from zhaoshang.workbook import schema
 from zhaoshang.workbook.core import (
     KEEP,
@@ -142,3 +143,27 @@ class UsersSheet(SheetHandler):
                 )
             if generated:
                 ctx.passwords.append({"username": rec.username, "password": generated})
+
+    @classmethod
+    def export_queryset(cls, scope):
+        # One row per account, at its first membership (the sheet holds one unit per account).
+        return (
+            restrict(Membership.objects.select_related("user", "unit"), scope)
+            .filter(user__is_active=True)
+            .order_by("user__username", "unit__path")
+        )
+
+    @classmethod
+    def export_rows(cls, memberships):
+        seen: set[int] = set()
+        for m in memberships:
+            if m.user_id in seen:
+                continue
+            seen.add(m.user_id)
+            yield {
+                "用户名": m.user.username,
+                "姓名": m.user.first_name,
+                "单位编码": m.unit.code,
+                "角色": _role_label(m.role),
+                "初始密码": "",
+            }
