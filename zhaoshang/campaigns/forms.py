@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from zhaoshang.campaigns.models import Campaign, Indicator, Milestone, ScheduleMode
 from zhaoshang.campaigns.services import MAX_PCT
+from zhaoshang.stamps import StampField, stamp
 from zhaoshang.web.forms import DateInput
 from zhaoshang.web.templatetags.zs_format import cn_date
 
@@ -63,6 +64,7 @@ class CampaignForm(forms.Form):
         help_text=gettext_lazy("完成率减序时进度不高于此值为红色，通常为 -10"),
     )
     reason = _reason_field()
+    stamp = StampField()
 
     def __init__(self, *args, milestones: list[Milestone], **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +80,7 @@ class CampaignForm(forms.Form):
             "primary_indicator": campaign.primary_indicator,
             "green_gap_pp": campaign.green_gap_pp,
             "red_gap_pp": campaign.red_gap_pp,
+            "stamp": stamp(campaign),
         }
 
     def clean(self):

@@ -13,6 +13,7 @@ from zhaoshang.campaigns.models import Campaign, Milestone, Target
 from zhaoshang.history import assign, mark, save_changes
 from zhaoshang.org.models import Person, Unit
 from zhaoshang.org.scope import require_manage, scope_of
+from zhaoshang.stamps import check_stamp
 
 # What Milestone.pct and Target.value can hold (max_digits 6 and 16, two decimals).
 MAX_PCT = Decimal(1000)
@@ -55,16 +56,19 @@ def do_save_campaign(
     red_gap_pp: Decimal | None = None,
     actor=None,
     reason: str | None = None,
+    expected_stamp: str | None = None,
 ) -> tuple[Campaign, bool, list[str]]:
     """Create or update a campaign; thresholds left as None keep their current values."""
     if end < start:
         raise ValidationError(
             _("结束日期 %(end)s 早于开始日期 %(start)s") % {"end": end, "start": start}
         )
-    campaign = Campaign.objects.filter(code=code).first()
+    campaign = Campaign.objects.select_for_update().filter(code=code).first()
     created = campaign is None
     if created:
         campaign = Campaign(code=code)
+    else:
+        check_stamp(campaign, expected_stamp, _("专项行动设置"))
     _check_manage(actor, unit or campaign.unit)
     if unit is not None and not created and unit.pk != campaign.unit_id:
         # Handing a campaign to another unit needs the administrator of the current one too.
@@ -173,6 +177,7 @@ def do_save_target(
     deadline: date | None = None,
     actor=None,
     reason: str | None = None,
+    expected_stamp: str | None = None,
 ) -> tuple[Target, bool, list[str]]:
     """Set one unit's target for one indicator; a re-allocation keeps the old value in history.
 
@@ -189,7 +194,13 @@ def do_save_target(
             _("责任人 %(person)s 不是 %(unit)s 的人员") % {"person": person.name, "unit": unit.name}
         )
     _check_in_campaign(campaign, unit)
-    target = Target.objects.filter(campaign=campaign, unit=unit, indicator=indicator).first()
+    target = (
+        Target.objects.select_for_update()
+        .filter(campaign=campaign, unit=unit, indicator=indicator)
+        .first()
+    )
+    if target is not None:
+        check_stamp(target, expected_stamp, _("该单位的目标任务"))
     created = target is None
     if created:
         target = Target(campaign=campaign, unit=unit, indicator=indicator)

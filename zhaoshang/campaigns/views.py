@@ -128,6 +128,7 @@ def campaign_settings(request, code: str):
                     red_gap_pp=d["red_gap_pp"],
                     actor=request.user,
                     reason=_reason(form),
+                    expected_stamp=d["stamp"],
                 )
             except ValidationError as exc:
                 _add_service_errors(form, exc)

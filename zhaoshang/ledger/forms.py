@@ -27,6 +27,7 @@ from zhaoshang.ledger.uploads import ACCEPT_ATTR
 from zhaoshang.ledger.uscc import normalize_uscc, uscc_format_problem
 from zhaoshang.org.models import EDITING_ROLES, Person, Unit
 from zhaoshang.org.scope import scope_of, visible
+from zhaoshang.stamps import StampField, stamp
 from zhaoshang.workbook.values import (
     MAX_AMOUNT,
     ValueProblem,
@@ -107,6 +108,12 @@ class UnitChoiceField(forms.ModelChoiceField):
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * obj.depth + obj.name
+
+
+class TouchPicker(forms.CheckboxSelectMultiple):
+    """Check boxes in a scrolling box: picked by touch on a phone, no Ctrl key needed."""
+
+    template_name = "ledger/widgets/touch_picker.html"
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -262,8 +269,8 @@ class ProjectForm(forms.Form):
         label=_("配合单位"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=_("按住 Ctrl 键可多选"),
+        widget=TouchPicker,
+        help_text=_("勾选所有配合单位，可多选"),
     )
     person = PersonChoiceField(
         label=_("责任人"),
@@ -509,6 +516,7 @@ class FundsForm(forms.Form):
 
 
 class FundsCorrectForm(forms.Form):
+    stamp = StampField()
     amount = AmountField(label=_("金额(万元)"))
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
     reason = forms.CharField(label=_("更正原因"), max_length=100)
@@ -628,7 +636,12 @@ class EnterpriseCreateForm(EnterpriseForm):
 
 
 class EnterpriseEditForm(EnterpriseForm):
+    stamp = StampField()
     reason = forms.CharField(label=_("修改原因"), max_length=100)
+
+    @staticmethod
+    def initial_for(enterprise: Enterprise) -> dict:
+        return {**EnterpriseForm.initial_for(enterprise), "stamp": stamp(enterprise)}
 
 
 # ---------------------------------------------------------------- follow-ups

@@ -77,6 +77,10 @@ class Enterprise(models.Model):
     def scope_q(cls, scope):
         return scope.unit_q("owner_unit") | scope.unit_q("projects__responsible_unit")
 
+    def stamp_parts(self) -> list:
+        """The tags, edited on the same form: a changed tag changes the edit stamp."""
+        return sorted(f"{t.name}|{t.year or ''}" for t in self.tags.all())
+
     def refresh_keys(self) -> None:
         self.name_pinyin = pinyin.sort_key(self.name)
         self.search_text = pinyin.search_text(self.name, self.uscc or "")

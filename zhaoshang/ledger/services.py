@@ -32,6 +32,7 @@ from zhaoshang.ledger.models import (
 )
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import require_edit, scope_of
+from zhaoshang.stamps import StaleEdit, check_stamp
 
 
 class VersionConflict(Exception):
@@ -389,12 +390,21 @@ def do_record_funds(
     note: str = "",
     actor=None,
     reason: str | None = None,
+    expected_stamp: str | None = None,
 ) -> tuple[FundsEntry, bool, list[str]]:
-    """Record (or correct) the funds that arrived for a project on a day."""
+    """Record (or correct) the funds that arrived for a project on a day.
+
+    A correction made on a form passes the entry's stamp as ``expected_stamp``:
+    when somebody changed (or removed) the entry since, nothing is saved.
+    """
     _check_scope(actor, project.responsible_unit)
     if amount < 0:
         raise ValidationError("到位资金不能为负数")
-    entry = FundsEntry.objects.filter(project=project, on=on).first()
+    entry = FundsEntry.objects.select_for_update().filter(project=project, on=on).first()
+    if expected_stamp and entry is None:
+        raise StaleEdit(_("您打开表单后，这条到位资金记录已被他人删除，您的更正没有保存。"))
+    if entry is not None:
+        check_stamp(entry, expected_stamp, _("这条到位资金记录"))
     created = entry is None
     if created:
         entry = FundsEntry(project=project, on=on)
@@ -550,11 +560,16 @@ def do_edit_enterprise(
     note: str,
     actor,
     reason: str | None = None,
+    expected_stamp: str | None = None,
 ) -> list[str]:
-    """Change an enterprise's record and tags; returns the changed field names."""
+    """Change an enterprise's record and tags; returns the changed field names.
+
+    Refused (:class:`StaleEdit`) when ``expected_stamp`` is not the record's stamp any more.
+    """
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if actor is not None and not can_edit_enterprise(actor, enterprise):
         raise PermissionDenied
+    check_stamp(enterprise, expected_stamp, _("客商资料"))
     name = name.strip()
     _check_enterprise_unique(name, uscc or None, enterprise.pk)
     changed = save_changes(

@@ -106,6 +106,7 @@ from zhaoshang.ledger.uploads import serve, stored_name
 from zhaoshang.ledger.uscc import check_uscc
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import get_visible_or_404, require_edit, scope_of, visible
+from zhaoshang.stamps import stamp
 
 PAGE_SIZES = (20, 50, 100, 200)
 PAGE_SIZE = 50
@@ -618,6 +619,7 @@ def funds_correct(request, code: str, pk: int):
                     note=d["note"].strip(),
                     actor=request.user,
                     reason=d["reason"].strip(),
+                    expected_stamp=d["stamp"],
                 )
             except ValidationError as exc:
                 for message in exc.messages:
@@ -625,7 +627,9 @@ def funds_correct(request, code: str, pk: int):
             else:
                 return _main_response(request, project, _("到位资金已更正。"))
     else:
-        form = FundsCorrectForm(initial={"amount": entry.amount, "note": entry.note})
+        form = FundsCorrectForm(
+            initial={"amount": entry.amount, "note": entry.note, "stamp": stamp(entry)}
+        )
     return _action_form_response(
         request,
         project,
@@ -1085,6 +1089,7 @@ def enterprise_edit(request, pk: int):
                     note=d["note"],
                     actor=request.user,
                     reason=d["reason"].strip(),
+                    expected_stamp=d["stamp"],
                 )
             except ValidationError as exc:
                 for message in exc.messages:

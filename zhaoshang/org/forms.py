@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from zhaoshang.org.models import Person, Role, TeamRole, Unit, UnitKind
 from zhaoshang.org.scope import scope_of, visible
+from zhaoshang.stamps import StampField, stamp
 
 User = get_user_model()
 
@@ -84,6 +85,7 @@ class UnitForm(forms.Form):
         initial=True,
     )
     reason = _reason_field()
+    stamp = StampField()
 
     def __init__(self, *args, user, unit: Unit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,6 +108,7 @@ class UnitForm(forms.Form):
             "parent": unit.parent_id,
             "order": unit.order,
             "official_code": unit.official_code,
+            "stamp": stamp(unit),
         }
 
     def clean_code(self) -> str:
@@ -137,6 +140,7 @@ class PersonForm(forms.Form):
         help_text=gettext_lazy("此人有平台账号时可关联，便于今后提醒"),
     )
     reason = _reason_field()
+    stamp = StampField()
 
     def __init__(self, *args, unit: Unit, person: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,6 +163,7 @@ class PersonForm(forms.Form):
             "title": person.title,
             "phone": person.phone,
             "user": person.user_id,
+            "stamp": stamp(person),
         }
 
     def clean_name(self) -> str:

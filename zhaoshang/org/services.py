@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.history import assign, mark, save_changes
 from zhaoshang.org.models import Account, Membership, Person, TeamMember, Unit
 from zhaoshang.org.scope import forget_scope, require_manage, scope_of
+from zhaoshang.stamps import StaleEdit, check_stamp
 
 User = get_user_model()
 
@@ -59,16 +60,19 @@ def do_save_unit(
     official_code: bool = True,
     actor=None,
     reason: str | None = None,
+    expected_stamp: str | None = None,
 ) -> tuple[Unit, bool, list[str]]:
     """Create or update the unit ``code``; keeps ``path``/``depth`` of the subtree right.
 
     With an ``actor``, a change needs the administrator of the unit's parent
     (of the new parent too when it moves). Returns (unit, created, changed field names).
     """
-    unit = Unit.objects.filter(code=code).first()
+    unit = Unit.objects.select_for_update().filter(code=code).first()
     created = unit is None
     if created:
         unit = Unit(code=code)
+    else:
+        check_stamp(unit, expected_stamp, _("单位信息"))
     if parent is not None and unit.pk is not None and parent.path.startswith(unit.path):
         raise ValidationError(_("单位 %(code)s 不能挂在自己或下级单位之下") % {"code": code})
     old_path = unit.path
@@ -188,10 +192,15 @@ def do_update_person(
     user=None,
     actor=None,
     reason: str | None = None,
+    expected_stamp: str | None = None,
 ) -> list[str]:
     """Change a responsible person's details and login link; returns the changed fields."""
     if actor is not None:
         require_manage(actor, person.unit)
+    fresh = Person.objects.select_for_update().filter(pk=person.pk).first()
+    if fresh is None:
+        raise StaleEdit(_("您打开表单后，该责任人已被他人删除，您的修改没有保存。"))
+    check_stamp(fresh, expected_stamp, _("责任人信息"))
     name = name.strip()
     if not name:
         raise ValidationError(_("责任人姓名不能为空"))

@@ -203,6 +203,7 @@ def unit_edit(request, code: str):
                     official_code=d["official_code"],
                     actor=request.user,
                     reason=_reason(form),
+                    expected_stamp=d["stamp"],
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -304,6 +305,7 @@ def person_edit(request, pk: int):
                     user=d["user"],
                     actor=request.user,
                     reason=_reason(form),
+                    expected_stamp=d["stamp"],
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)

@@ -77,6 +77,10 @@ UNITS = Sheet(
         Column("上级单位编码", kind=CODE, note="最上级单位留空"),
         Column("单位类型", True, choices=UNIT_KINDS),
         Column("排序", kind=NUMBER, note="整数，越小越靠前"),
+        Column("通知邮箱", note="接收本单位提醒的邮箱，多个用 ; 分隔"),
+        Column("企业微信机器人", note="企业微信群机器人的 Webhook 地址"),
+        Column("钉钉机器人", note="钉钉群机器人的 Webhook 地址"),
+        Column("钉钉加签密钥", note="钉钉机器人启用“加签”时填写；不导出，留空则保持原密钥"),
     ),
 )
 USERS = Sheet(
@@ -225,6 +229,34 @@ ROUNDS = Sheet(
     note="报送时的台账数据按提交当天的台账计算并保存。",
 )
 
+METHODS = ("封顶比例", "功效系数")
+ADJUSTMENT_ITEMS = ("500强企业", "逾期督办事项", "逾期填报")
+SCHEME = Sheet(
+    "考核方案",
+    "行动编码 + 指标",
+    (
+        Column("行动编码", True, CODE),
+        Column("指标", True, choices=INDICATORS),
+        Column("权重(分)", True, NUMBER, note="该指标满分"),
+        Column(
+            "计分方法",
+            True,
+            choices=METHODS,
+            note="封顶比例：权重 × 完成比例（最高为 1）；功效系数：权重 × (0.6 + 0.4 × 相对位置)",
+        ),
+    ),
+)
+ADJUSTMENTS = Sheet(
+    "加减分",
+    "行动编码 + 事项",
+    (
+        Column("行动编码", True, CODE),
+        Column("事项", True, choices=ADJUSTMENT_ITEMS),
+        Column("每项分值", True, NUMBER, note="每一项（个、次）的分值：正数加分，负数减分"),
+        Column("上限(分)", kind=NUMBER, note="本事项合计分值绝对值的上限；留空表示不设上限"),
+    ),
+)
+
 EVENTS = Sheet(
     "活动",
     "活动编码",
@@ -286,6 +318,8 @@ SHEETS: tuple[Sheet, ...] = (
     FUNDS,
     FOLLOW_UPS,
     ROUNDS,
+    SCHEME,
+    ADJUSTMENTS,
     EVENTS,
     INVITATIONS,
     SIGNINGS,

@@ -8,6 +8,7 @@ resolve → write), and list it in :data:`HANDLERS` after the sheets it refers t
 
 from __future__ import annotations
 
+from zhaoshang.workbook.sheets.assessment import AdjustmentsSheet, SchemeSheet
 from zhaoshang.workbook.sheets.campaigns import CampaignsSheet
 from zhaoshang.workbook.sheets.enterprises import EnterprisesSheet
 from zhaoshang.workbook.sheets.events import EventsSheet, InvitationsSheet, SigningsSheet
@@ -34,6 +35,8 @@ HANDLERS: list[type] = [
     FundsSheet,
     FollowUpsSheet,
     SubmissionsSheet,
+    SchemeSheet,
+    AdjustmentsSheet,
     EventsSheet,
     InvitationsSheet,
     SigningsSheet,

@@ -1,0 +1,32 @@
+"""A plain-text assessment table for the terminal (`zhaoshang assess` without --json)."""
+
+from __future__ import annotations
+
+from zhaoshang.assessment.models import Item
+from zhaoshang.campaigns.models import Indicator
+from zhaoshang.engine.assessment import Assessment
+from zhaoshang.engine.serialize import money
+
+
+def assessment_table(assessment: Assessment) -> str:
+    campaign = assessment.campaign
+    header = ["排名", "单位"]
+    header += [str(Indicator(r.indicator).label) for r in assessment.indicators]
+    header += [str(Item(r.item).label) for r in assessment.items]
+    header.append("总分")
+    lines = [
+        f"{campaign.name}（{campaign.code}）考核得分",
+        f"截至 {assessment.as_of:%Y年%m月%d日}",
+        "",
+        "\t".join(header),
+    ]
+    for u in assessment.units:
+        cells = [str(u.rank), u.name]
+        cells += ["未下达目标" if s.no_target else money(s.score) for s in u.items]
+        cells += [f"{money(a.points)}（{a.count}项）" for a in u.adjustments]
+        cells.append(money(u.total))
+        lines.append("\t".join(cells))
+    if not assessment.tasks_available and any(r.item == "overdue_tasks" for r in assessment.items):
+        lines.append("")
+        lines.append("注：督办事项尚未启用，逾期督办事项暂按 0 项计。")
+    return "\n".join(lines) + "\n"
