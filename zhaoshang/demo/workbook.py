@@ -24,8 +24,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from zhaoshang.demo.fiction import ORIGINS, enterprise_name, make_uscc, person_name
 from zhaoshang.assessment.demo import HEADERS as ASSESSMENT_HEADERS
+from zhaoshang.demo.fiction import ORIGINS, enterprise_name, make_uscc, person_name
 from zhaoshang.events.demo import HEADERS as EVENT_HEADERS
 
 REFERENCE_TODAY = date(2026, 11, 27)
