@@ -7,7 +7,9 @@
    data-enter-trigger="EVENT" Enter in the field fires the htmx EVENT on it
                               instead of submitting the form
    data-escape-click="ID"     Escape inside the element clicks #ID (if shown)
-   data-back                  the link goes back one page */
+   data-back                  the link goes back one page
+   .cols-toggle               on a phone, shows or hides the secondary columns of
+                              the table that follows (web/_cols_toggle.html) */
 (function () {
   "use strict";
 
@@ -25,6 +27,16 @@
       if (target) {
         event.preventDefault();
         target.remove();
+      }
+      return;
+    }
+    var toggle = event.target.closest(".cols-toggle");
+    if (toggle) {
+      var wrap = toggle.nextElementSibling;
+      if (wrap) {
+        var all = wrap.classList.toggle("all-cols");
+        toggle.setAttribute("aria-pressed", String(all));
+        toggle.textContent = all ? toggle.dataset.less : toggle.dataset.more;
       }
       return;
     }
