@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "zhaoshang.campaigns",
     "zhaoshang.dispatch",
     "zhaoshang.events",
+    "zhaoshang.supervision",
     "zhaoshang.notices",
     "zhaoshang.assessment",
     "zhaoshang.web",
