@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from zhaoshang.env import SettingError, env_bool, env_int, env_list, env_str
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_filters",
     "simple_history",
     "zhaoshang.org",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "zhaoshang.dispatch",
     "zhaoshang.events",
     "zhaoshang.supervision",
+    "zhaoshang.notify",
     "zhaoshang.notices",
     "zhaoshang.assessment",
     "zhaoshang.web",
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhaoshang.web.middleware.ChosenLanguageMiddleware",
@@ -108,6 +113,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("ZHAOSHANG_DB_CONN_MAX_AGE", 60)
 
+# Browser-side protections on every response (docs/security.md). Pages carry no
+# inline script and nothing is evaluated from strings: a value that slipped into
+# the HTML unescaped still cannot run. Inline style attributes stay allowed (bar
+# widths, chart tooltips); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -136,6 +182,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Reminders (docs/reminders.md): e-mail over SMTP through Django's mail backend,
+# the robots' webhooks over HTTP(S), sent only within the hours below on working days.
+EMAIL_BACKEND = env_str("ZHAOSHANG_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("ZHAOSHANG_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ZHAOSHANG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("ZHAOSHANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ZHAOSHANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ZHAOSHANG_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("ZHAOSHANG_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("ZHAOSHANG_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("ZHAOSHANG_EMAIL_FROM", "zhaoshang@localhost")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise SettingError("ZHAOSHANG_EMAIL_STARTTLS 与 ZHAOSHANG_EMAIL_SSL 只能设置一个")
+ZHAOSHANG_WEBHOOK_TIMEOUT = env_int("ZHAOSHANG_WEBHOOK_TIMEOUT", 10)
+ZHAOSHANG_SITE_URL = env_str("ZHAOSHANG_SITE_URL", "")
+ZHAOSHANG_REMIND_HOURS = tuple(
+    env_int(name, default)
+    for name, default in (("ZHAOSHANG_REMIND_FROM_HOUR", 8), ("ZHAOSHANG_REMIND_UNTIL_HOUR", 20))
+)
+if not 0 <= ZHAOSHANG_REMIND_HOURS[0] < ZHAOSHANG_REMIND_HOURS[1] <= 24:
+    raise SettingError(
+        "ZHAOSHANG_REMIND_FROM_HOUR / ZHAOSHANG_REMIND_UNTIL_HOUR 应为 0–24 点且开始早于结束"
+    )
+ZHAOSHANG_REMIND_ROUND_DAYS = env_int("ZHAOSHANG_REMIND_ROUND_DAYS", 1)
+ZHAOSHANG_REMIND_MAX_ATTEMPTS = env_int("ZHAOSHANG_REMIND_MAX_ATTEMPTS", 5)
 
 LOGGING = {
     "version": 1,

@@ -412,15 +412,33 @@ def remind(request, code: str, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        names = "、".join(u.name for u in reminder.units.order_by("order", "code"))
-        messages.success(
-            request,
-            _(
-                "已记录催报请求：%(names)s。催报通知将通过督查督办的渠道"
-                "（短信、企业微信、钉钉）发送，该功能上线前请电话催报。"
+        from zhaoshang.notify.services import send_request_now
+
+        units = list(reminder.units.order_by("order", "code"))
+        sent, held = send_request_now(reminder)
+        reached = {m.unit_id for m in sent}
+        summary = {
+            "names": "、".join(u.name for u in units),
+            "sent": sum(m.state == "sent" for m in sent),
+            "failed": sum(m.state == "failed" for m in sent),
+        }
+        if held:
+            text = _("已记录催报：%(names)s。现为非工作时间，通知将在下个工作日上午发出。")
+        elif summary["failed"]:
+            text = _(
+                "已催报：%(names)s。发出 %(sent)d 条通知，%(failed)d 条发送失败"
+                "（将在下次自动提醒时重试，详见提醒记录）。"
             )
-            % {"names": names},
-        )
+        else:
+            text = _("已催报：%(names)s。发出 %(sent)d 条通知。")
+        messages.success(request, text % summary)
+        silent = [u.name for u in units if u.pk not in reached]
+        if silent:
+            messages.warning(
+                request,
+                _("以下单位未设置提醒渠道（邮箱、企业微信或钉钉），请电话催报：%(names)s")
+                % {"names": "、".join(silent)},
+            )
     return redirect("dispatch:round", code=reporting_round.campaign.code, pk=reporting_round.pk)
 
 

@@ -161,7 +161,8 @@ def adjustment_points(rule: ItemRule, count: int) -> tuple[Decimal, bool]:
     capped = rule.cap is not None and abs(raw) > rule.cap
     if capped:
         raw = rule.cap if raw > 0 else -rule.cap
-    return half_up(raw), capped
+    # Adding zero turns −0 (no occurrence of a penalty) into 0.
+    return half_up(raw) + ZERO, capped
 
 
 def rank_by_total(units: list[UnitScore]) -> None:

@@ -77,16 +77,21 @@ def _progress_page(request, unit_code: str | None):
             raise Http404 from None
         rows = progress.ranked_children()
         # A row links to its drill-down only when the user may open it (one query).
-        linkable = set(
+        visible_rows = list(
             visible(Unit.objects.filter(pk__in=[r.unit_id for r in rows]), user).values_list(
-                "pk", flat=True
+                "pk", "path"
             )
         )
+        linkable = {pk for pk, _path in visible_rows}
+        # The user's own units (a reporter's county) are highlighted in the ranking.
+        own_paths = set(scope_of(user).paths)
+        mine = {pk for pk, path in visible_rows if path in own_paths}
         primary = campaign.primary_indicator
         context.update(
             progress=progress,
             rows=rows,
             linkable=linkable,
+            mine=mine,
             primary=primary,
             primary_label=Indicator(primary).label,
             others=[(i.value, i.label) for i in Indicator if i.value != primary],

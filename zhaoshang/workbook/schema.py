@@ -77,6 +77,10 @@ UNITS = Sheet(
         Column("上级单位编码", kind=CODE, note="最上级单位留空"),
         Column("单位类型", True, choices=UNIT_KINDS),
         Column("排序", kind=NUMBER, note="整数，越小越靠前"),
+        Column("通知邮箱", note="接收本单位提醒的邮箱，多个用 ; 分隔"),
+        Column("企业微信机器人", note="企业微信群机器人的 Webhook 地址"),
+        Column("钉钉机器人", note="钉钉群机器人的 Webhook 地址"),
+        Column("钉钉加签密钥", note="钉钉机器人启用“加签”时填写；不导出，留空则保持原密钥"),
     ),
 )
 USERS = Sheet(
