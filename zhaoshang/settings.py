@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "zhaoshang.campaigns",
     "zhaoshang.dispatch",
     "zhaoshang.events",
+    "zhaoshang.supervision",
+    "zhaoshang.notify",
     "zhaoshang.notices",
     "zhaoshang.assessment",
     "zhaoshang.web",
@@ -180,6 +182,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Reminders (docs/reminders.md): e-mail over SMTP through Django's mail backend,
+# the robots' webhooks over HTTP(S), sent only within the hours below on working days.
+EMAIL_BACKEND = env_str("ZHAOSHANG_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("ZHAOSHANG_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ZHAOSHANG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("ZHAOSHANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ZHAOSHANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ZHAOSHANG_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("ZHAOSHANG_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("ZHAOSHANG_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("ZHAOSHANG_EMAIL_FROM", "zhaoshang@localhost")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise SettingError("ZHAOSHANG_EMAIL_STARTTLS 与 ZHAOSHANG_EMAIL_SSL 只能设置一个")
+ZHAOSHANG_WEBHOOK_TIMEOUT = env_int("ZHAOSHANG_WEBHOOK_TIMEOUT", 10)
+ZHAOSHANG_SITE_URL = env_str("ZHAOSHANG_SITE_URL", "")
+ZHAOSHANG_REMIND_HOURS = tuple(
+    env_int(name, default)
+    for name, default in (("ZHAOSHANG_REMIND_FROM_HOUR", 8), ("ZHAOSHANG_REMIND_UNTIL_HOUR", 20))
+)
+if not 0 <= ZHAOSHANG_REMIND_HOURS[0] < ZHAOSHANG_REMIND_HOURS[1] <= 24:
+    raise SettingError(
+        "ZHAOSHANG_REMIND_FROM_HOUR / ZHAOSHANG_REMIND_UNTIL_HOUR 应为 0–24 点且开始早于结束"
+    )
+ZHAOSHANG_REMIND_ROUND_DAYS = env_int("ZHAOSHANG_REMIND_ROUND_DAYS", 1)
+ZHAOSHANG_REMIND_MAX_ATTEMPTS = env_int("ZHAOSHANG_REMIND_MAX_ATTEMPTS", 5)
 
 LOGGING = {
     "version": 1,
