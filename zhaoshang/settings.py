@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zhaoshang.campaigns",
     "zhaoshang.dispatch",
     "zhaoshang.events",
+    "zhaoshang.supervision",
     "zhaoshang.notify",
     "zhaoshang.notices",
     "zhaoshang.assessment",
