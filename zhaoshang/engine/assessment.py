@@ -310,11 +310,13 @@ def _overdue_tasks(as_of: date, assessed) -> tuple[bool, dict[int, list[int]]]:
 
     paths = dict(_paths(assessed))
     found: dict[int, list[int]] = defaultdict(list)
+    # As the supervision engine reads a task on a day: assigned by then; closed
+    # by then after the deadline (done late), or still open past it (overdue).
     overdue_q = Q(deadline__lt=as_of) & (Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
     late_q = Q(closed_on__lte=as_of, closed_on__gt=F("deadline"))
     by_path = {path: row.unit_id for row, path in paths.items()}
     for task_id, lead_path in (
-        Task.objects.filter(overdue_q | late_q)
+        Task.objects.filter(overdue_q | late_q, assigned_on__lte=as_of)
         .filter(_any_path_q("lead_unit__path", by_path))
         .values_list("id", "lead_unit__path")
     ):

@@ -6,4 +6,5 @@ app_name = "notify"
 urlpatterns = [
     path("", views.outbox, name="outbox"),
     path("<int:pk>/retry/", views.retry, name="retry"),
+    path("units/<code:code>/", views.unit_channels, name="unit_channels"),
 ]
