@@ -41,7 +41,6 @@ def assessment_document(assessment: Assessment) -> dict:
                 for r in assessment.items
             ],
         },
-        "tasks_available": assessment.tasks_available,
         "units": [
             {
                 "code": u.code,

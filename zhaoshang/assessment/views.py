@@ -248,8 +248,6 @@ def _page(request, campaign: Campaign, root: Unit, document: dict, published=Non
         "indicator_words": INDICATOR_WORDS,
         "item_words": ITEM_WORDS,
         "drillable": _visible_codes(request.user, Unit, codes),
-        "tasks_note": not document.get("tasks_available", True)
-        and any(r["item"] == "overdue_tasks" for r in document["scheme"]["adjustments"]),
         **roles,
     }
     return render(request, "assessment/assessment.html", context)
