@@ -72,3 +72,16 @@ def test_only_the_units_administrators_see_the_page(client_for, personas):
         == 403
     )
     assert not ChannelSet.objects.exists()
+
+
+def test_a_persons_own_channels(client_for, personas):
+    wang = personas.unit("522601").people.get(name="王明")
+    client = client_for("admin")
+    people = client.get("/org/units/522601/people/").content.decode()
+    assert f"/reminders/people/{wang.pk}/" in people
+    response = client.post(
+        f"/reminders/people/{wang.pk}/", {"emails": "wangming@kaili.gov.cn"}, follow=True
+    )
+    assert "王明的提醒渠道" in response.content.decode()
+    assert ChannelSet.objects.get(person=wang).emails == "wangming@kaili.gov.cn"
+    assert client_for("r522631").get(f"/reminders/people/{wang.pk}/").status_code == 404
