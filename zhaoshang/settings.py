@@ -1,8 +1,10 @@
 """Django settings, read from the environment (see docs/deployment.md)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from zhaoshang.env import SettingError, env_bool, env_int, env_list, env_str
 
@@ -40,13 +42,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_filters",
     "simple_history",
+    "axes",
     "zhaoshang.org",
     "zhaoshang.ledger",
     "zhaoshang.campaigns",
     "zhaoshang.dispatch",
     "zhaoshang.events",
+    "zhaoshang.supervision",
+    "zhaoshang.notify",
     "zhaoshang.notices",
     "zhaoshang.assessment",
     "zhaoshang.web",
@@ -59,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhaoshang.web.middleware.ChosenLanguageMiddleware",
@@ -71,7 +79,11 @@ MIDDLEWARE = [
     # A save that meets an import's write lock gets 503 「正在导入，请稍后再试」, not a 500.
     "zhaoshang.workbook.middleware.BusyDatabaseMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Scope denials (403/404 raised by a view) into the security log.
+    "zhaoshang.web.middleware.DenialLogMiddleware",
     "zhaoshang.org.middleware.PasswordChangeRequiredMiddleware",
+    # Login throttling: answers a locked-out user or address before any password is hashed.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"
@@ -111,6 +123,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("ZHAOSHANG_DB_CONN_MAX_AGE", 60)
 
+# Browser-side protections on every response (docs/security.md). Pages carry no
+# inline script and nothing is evaluated from strings: a value that slipped into
+# the HTML unescaped still cannot run. Inline style attributes stay allowed (bar
+# widths, chart tooltips); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,6 +172,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 for every new or changed password; older PBKDF2 hashes still verify and
+# are upgraded to Argon2 at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (docs/security.md): after this many failures in a row an
+# account, and separately an address, is locked for the cool-off time; an
+# administrator unlocks an account on its unit's accounts page.
+AXES_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZHAOSHANG_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zhaoshang.web.views.locked_out"
+AXES_VERBOSE = False
+# Behind the HTTPS proxy every request comes from it: the client is the last X-Forwarded-For hop.
+AXES_CLIENT_IP_CALLABLE = "zhaoshang.security.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -140,10 +214,62 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Reminders (docs/reminders.md): e-mail over SMTP through Django's mail backend,
+# the robots' webhooks over HTTP(S), sent only within the hours below on working days.
+EMAIL_BACKEND = env_str("ZHAOSHANG_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("ZHAOSHANG_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ZHAOSHANG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("ZHAOSHANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ZHAOSHANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ZHAOSHANG_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("ZHAOSHANG_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("ZHAOSHANG_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("ZHAOSHANG_EMAIL_FROM", "zhaoshang@localhost")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise SettingError("ZHAOSHANG_EMAIL_STARTTLS 与 ZHAOSHANG_EMAIL_SSL 只能设置一个")
+ZHAOSHANG_WEBHOOK_TIMEOUT = env_int("ZHAOSHANG_WEBHOOK_TIMEOUT", 10)
+ZHAOSHANG_SITE_URL = env_str("ZHAOSHANG_SITE_URL", "")
+ZHAOSHANG_REMIND_HOURS = tuple(
+    env_int(name, default)
+    for name, default in (("ZHAOSHANG_REMIND_FROM_HOUR", 8), ("ZHAOSHANG_REMIND_UNTIL_HOUR", 20))
+)
+if not 0 <= ZHAOSHANG_REMIND_HOURS[0] < ZHAOSHANG_REMIND_HOURS[1] <= 24:
+    raise SettingError(
+        "ZHAOSHANG_REMIND_FROM_HOUR / ZHAOSHANG_REMIND_UNTIL_HOUR 应为 0–24 点且开始早于结束"
+    )
+ZHAOSHANG_REMIND_ROUND_DAYS = env_int("ZHAOSHANG_REMIND_ROUND_DAYS", 1)
+ZHAOSHANG_REMIND_MAX_ATTEMPTS = env_int("ZHAOSHANG_REMIND_MAX_ATTEMPTS", 5)
+
+# The security log (zhaoshang/security.py): JSON lines, a new file every midnight,
+# ZHAOSHANG_SECURITY_LOG_DAYS files kept (≥ 183: 网络安全法 Art. 21 asks six months).
+SECURITY_LOG_FILE = Path(
+    env_str("ZHAOSHANG_SECURITY_LOG", str(DATA_DIR / "log" / "security.log"))
+).resolve()
+SECURITY_LOG_DAYS = env_int("ZHAOSHANG_SECURITY_LOG_DAYS", 200)
+if SECURITY_LOG_DAYS < 183:
+    raise SettingError(
+        "环境变量 ZHAOSHANG_SECURITY_LOG_DAYS 不能小于 183（安全日志至少保存六个月）"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {
+            "class": "zhaoshang.security.SecurityLogHandler",
+            "filename": str(SECURITY_LOG_FILE),
+            "when": "midnight",
+            "backupCount": SECURITY_LOG_DAYS,
+            "encoding": "utf-8",
+            "formatter": "line",
+        },
+    },
+    "loggers": {
+        "zhaoshang.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # axes writes its own lines for every attempt; the security log has them once.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("ZHAOSHANG_LOG_LEVEL", "WARNING")},
 }
 

@@ -140,6 +140,15 @@ def test_assess_json_as_in_the_contract(world, capsys):
     third = doc["units"][2]
     # 丙县 has no 合同项目数 target: ratio null, 0 points.
     assert third["items"][1]["ratio"] is None and third["items"][1]["score"] == "0.00"
+    # No late round: a penalty item of zero occurrences is "0.00", never "-0.00".
+    assert third["adjustments"][1] == {
+        "item": "late_reports",
+        "count": 0,
+        "points": "0.00",
+        "per": "-2.00",
+        "cap": "3.00",
+        "capped": False,
+    }
     assert [u["code"] for u in doc["units"]] == ["880001", "880002", "880003"]
 
 

@@ -35,7 +35,7 @@ def test_summary_is_written_from_the_numbers(world):
         "完成率排名第一的是乙县（85.00%），排名末位的是丙开发区（40.00%）。"
         "本期为首期通报。"
         "“三大三少”诊断：工作力度差距大1个单位，工作目标差距大1个单位，信息交流差距大3个单位，"
-        "合同项目少3个单位，500强企业少2个单位，园区工业项目少1个单位。"
+        "合同项目少2个单位，500强企业少1个单位，园区工业项目少1个单位。"
         "第3次调度（截止11月20日17:00）应报4个单位，按时报送2个、逾期报送0个、未报送2个。"
     )
 
@@ -49,7 +49,12 @@ def test_document_extends_the_progress_document(world):
     for row, plain_row in zip(doc["children"], plain["children"], strict=True):
         assert row["indicators"] == plain_row["indicators"]
         assert row["rank"] == plain_row["rank"]
-    assert rows(doc)["丁局"]["diagnostics"] == ["effort_gap", "information_gap", "few_top500"]
+    # 丁局 has no target on the primary indicator: only the effort and information lines
+    assert rows(doc)["丁局"]["diagnostics"] == ["effort_gap", "information_gap"]
+    assert [d["code"] for d in rows(doc)["丁局"]["diagnostic_details"]] == [
+        "effort_gap",
+        "information_gap",
+    ]
     assert doc["unit"]["diagnostics"] == []
     detail = rows(doc)["丁局"]["diagnostic_details"][0]
     assert detail == {
@@ -75,8 +80,8 @@ def test_units_listed_per_diagnosis(world):
         "effort_gap": ["丁局"],
         "target_gap": ["丙开发区"],
         "information_gap": ["乙县", "丙开发区", "丁局"],
-        "few_contract_projects": ["甲县", "乙县", "丙开发区"],
-        "few_top500": ["乙县", "丁局"],
+        "few_contract_projects": ["甲县", "丙开发区"],
+        "few_top500": ["乙县"],
         "few_park_industrial": ["乙县"],
     }
 
@@ -199,12 +204,15 @@ def test_no_milestones_no_targets_still_generates(db):
     assert "截至统计日尚无到期的调度填报。" in doc["summary"]
     assert doc["curve"]["target"] is None
     assert all(p["required"] is None for p in doc["curve"]["points"])
-    # the idle county: nothing at all, every line still explained in words
+    # the idle county: nothing at all and no target, so only the effort and
+    # information lines, each still explained in words
     idle = rows(doc)["闲县"]
-    assert "information_gap" in idle["diagnostics"]
+    assert idle["diagnostics"] == ["information_gap"]
     texts = [d["text"] for d in idle["diagnostic_details"]]
-    assert "闲县尚无到期的调度填报，台账尚无任何项目记录。" in texts
-    assert "闲县台账中尚无在库项目。" in texts
+    assert texts == [
+        "闲县近14天跟踪记录0条，同级单位中位数为0条，不作比较。",
+        "闲县尚无到期的调度填报，台账尚无任何项目记录。",
+    ]
 
 
 def test_before_the_start(world):

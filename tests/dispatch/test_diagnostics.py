@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.dispatch.conftest import AS_OF, at, follow_ups
+from tests.dispatch.conftest import AS_OF, at, follow_ups, plain_project
 from tests.engine import builders as b
 from zhaoshang.dispatch.diagnostics import (
     CODES,
@@ -23,7 +23,7 @@ from zhaoshang.dispatch.diagnostics import (
     plain,
 )
 from zhaoshang.dispatch.services import do_save_dispatch_settings
-from zhaoshang.ledger.models import Project
+from zhaoshang.ledger.models import Project, Stage
 from zhaoshang.ledger.services import do_record_funds
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +37,16 @@ def test_flagged_codes_per_unit(world):
     d = diagnose(world["campaign"], AS_OF)
     assert {u.name: u.flagged_codes for u in d.units} == {
         "甲县": [FEW_CONTRACT_PROJECTS],
-        "乙县": [INFORMATION_GAP, FEW_CONTRACT_PROJECTS, FEW_TOP500, FEW_PARK_INDUSTRIAL],
+        # 乙县 is ahead of its own contract-project target: not flagged by the median
+        "乙县": [INFORMATION_GAP, FEW_TOP500, FEW_PARK_INDUSTRIAL],
         "丙开发区": [TARGET_GAP, INFORMATION_GAP, FEW_CONTRACT_PROJECTS],
-        "丁局": [EFFORT_GAP, INFORMATION_GAP, FEW_TOP500],
+        # 丁局 has no target on the primary indicator: effort and information only
+        "丁局": [EFFORT_GAP, INFORMATION_GAP],
     }
-    # every unit gets all six lines, in the order of domain.md
-    assert all([line.code for line in u.lines] == list(CODES) for u in d.units)
+    # every ranked unit gets all six lines, in the order of domain.md
+    ranked = [u for u in d.units if u.name != "丁局"]
+    assert all([line.code for line in u.lines] == list(CODES) for u in ranked)
+    assert [line.code for line in d.for_unit("880004").lines] == [EFFORT_GAP, INFORMATION_GAP]
 
 
 def test_effort_gap_against_half_the_median(world):
@@ -94,9 +98,8 @@ def test_target_gap_is_the_red_status(world):
     county = lines(world, "880001").line(TARGET_GAP)
     assert not county.flagged
     assert county.text == "甲县合同投资额完成率60.00%，落后序时进度2.50个百分点，为黄色。"
-    dept = lines(world, "880004").line(TARGET_GAP)
-    assert not dept.flagged
-    assert dept.text == "丁局未下达合同投资额目标任务，不作判断。"
+    # 丁局 has no target on the primary indicator: no target line at all
+    assert TARGET_GAP not in [line.code for line in lines(world, "880004").lines]
 
 
 def test_target_gap_below_a_passed_milestone(world):
@@ -156,40 +159,65 @@ def test_information_without_due_rounds_looks_at_the_ledger_only(world):
     assert line.text == "甲县尚无到期的调度填报，台账最近一次更新在4天前。"
 
 
-def test_few_contract_projects_by_target_or_by_share(world):
+def test_few_contract_projects_by_target_when_there_is_one(world):
     d = diagnose(world["campaign"], AS_OF)
     # shares of 合同-or-later among active projects: A 2/3, B 2/4, C 1/2, D 1/1
     # median of 50, 50, 66.67, 100 = (50 + 66.666…) / 2 = 58.333…
     assert d.share_median == (Decimal(50) + Decimal(200) / 3) / 2
     county = d.for_unit("880001").line(FEW_CONTRACT_PROJECTS)
-    # A: 2 of 4 = 50 % < 62.5 %, share 66.67 % ≥ median → flagged by the target
+    # A: 2 of 4 = 50 % < 62.5 % → flagged by its target
     assert county.flagged
+    assert county.comparison == "完成率 50.00% < 序时进度 62.50%"
     assert county.text == "甲县合同项目2个，完成率50.00%，低于序时进度62.50%。"
     other = d.for_unit("880002").line(FEW_CONTRACT_PROJECTS)
-    # B: 2 of 3 = 66.67 % ≥ 62.5 %, but share 50 % < 58.33 %
-    assert other.flagged
-    assert other.comparison == "完成率 66.67% ≥ 序时进度 62.50%；合同占比 50.00% < 中位数 58.33%"
-    assert other.text == "乙县在库项目4个中合同及以后阶段2个（50.00%），低于同级单位中位数58.33%。"
+    # B: 2 of 3 = 66.67 % ≥ 62.5 %: on its target, so never flagged, although its
+    # share 50 % is below the median 58.33 %
+    assert not other.flagged
+    assert other.comparison == "完成率 66.67% ≥ 序时进度 62.50%"
+    assert other.text == "乙县合同项目2个，完成率66.67%，达到序时进度。"
     zone = d.for_unit("880003").line(FEW_CONTRACT_PROJECTS)
-    assert zone.text == (
-        "丙开发区合同项目1个，完成率25.00%，低于序时进度62.50%；"
-        "在库项目2个中合同及以后阶段1个（50.00%），低于同级单位中位数58.33%。"
+    # C: 1 of 4 = 25 % < 62.5 %
+    assert zone.flagged
+    assert zone.text == "丙开发区合同项目1个，完成率25.00%，低于序时进度62.50%。"
+
+
+def test_few_contract_projects_by_share_without_a_target(world):
+    # Two more counties with a primary target but no contract-project target:
+    # 戊县 1 of 3 active at 合同 (33.33 %), 己县 1 of 1 (100 %).
+    c = world["campaign"]
+    E = b.unit("880005", "戊县", world["R"], order=5)
+    F = b.unit("880006", "己县", world["R"], order=6)
+    b.target(c, E, 10000)
+    b.target(c, F, 10000)
+    b.project(E, 500, date(2026, 11, 4), code="pE1")
+    plain_project("pE2", E, Stage.NEGOTIATING)
+    plain_project("pE3", E, Stage.LEAD)
+    b.project(F, 800, date(2026, 11, 6), code="pF1")
+    d = diagnose(c, AS_OF)
+    # shares: A 66.67, B 50, C 50, D 100, E 33.33, F 100
+    # sorted 33.33, 50, 50, 66.67, 100, 100 → median (50 + 66.666…) / 2 = 58.333…
+    assert d.share_median == (Decimal(50) + Decimal(200) / 3) / 2
+    low = d.for_unit("880005").line(FEW_CONTRACT_PROJECTS)
+    assert low.flagged
+    assert low.comparison == "合同占比 33.33% < 中位数 58.33%"
+    assert low.text == (
+        "戊县未下达合同项目目标，在库项目3个中合同及以后阶段1个（33.33%），低于同级单位中位数58.33%。"
     )
-    dept = d.for_unit("880004").line(FEW_CONTRACT_PROJECTS)
-    assert not dept.flagged
-    assert (
-        dept.text == "丁局合同项目1个，在库项目中合同及以后阶段占100.00%（同级单位中位数58.33%）。"
+    high = d.for_unit("880006").line(FEW_CONTRACT_PROJECTS)
+    assert not high.flagged
+    assert high.text == (
+        "己县未下达合同项目目标，在库项目1个中合同及以后阶段1个（100.00%），同级单位中位数58.33%。"
     )
 
 
 def test_few_top500_with_and_without_target(world):
     d = diagnose(world["campaign"], AS_OF)
-    # A: 1 of 1 = 100 %; B: 1 of 2 = 50 % < 62.5 %; C: no target, 1 → fine; D: no target, 0
-    assert [u.name for u in d.flagged(FEW_TOP500)] == ["乙县", "丁局"]
+    # A: 1 of 1 = 100 %; B: 1 of 2 = 50 % < 62.5 %; C: no target, 1 → fine;
+    # D: no target on the primary indicator → no such line
+    assert [u.name for u in d.flagged(FEW_TOP500)] == ["乙县"]
     assert d.for_unit("880002").line(FEW_TOP500).text == (
         "乙县引进中国民营企业500强企业1家，完成率50.00%，低于序时进度62.50%。"
     )
-    assert d.for_unit("880004").line(FEW_TOP500).text == "丁局尚未引进中国民营企业500强企业。"
     assert d.for_unit("880003").line(FEW_TOP500).text == "丙开发区引进中国民营企业500强企业1家。"
 
 
@@ -203,8 +231,8 @@ def test_few_park_and_industrial_projects(world):
     assert d.for_unit("880001").line(FEW_PARK_INDUSTRIAL).text == (
         "甲县园区项目2个（完成率100.00%）、工业项目1个，达到序时进度。"
     )
-    assert d.for_unit("880004").line(FEW_PARK_INDUSTRIAL).text == (
-        "丁局园区项目0个、工业项目0个，未下达目标任务，不作判断。"
+    assert d.for_unit("880003").line(FEW_PARK_INDUSTRIAL).text == (
+        "丙开发区园区项目0个、工业项目0个，未下达目标任务，不作判断。"
     )
 
 

@@ -158,10 +158,13 @@ def test_reminder_is_recorded_for_the_missing_units_only(client_for, personas, c
     assert sorted(u.code for u in reminder.units.all()) == ["522600-TC", "522640"]
     assert reminder.requested_by == personas.user("admin")
     assert reminder.note == "请今日下班前报送"
-    # Channels come with the supervision module: the page says so.
-    assert "已记录催报请求：凯里经济开发区、州投资促进局" in page
-    assert "督查督办" in page
-    assert "请求催报：凯里经济开发区、州投资促进局" in page and "待发送" in page
+    # Neither unit has a reminder channel: the office is told to phone them.
+    assert "催报：凯里经济开发区、州投资促进局" in page
+    assert (
+        "以下单位未设置提醒渠道（邮箱、企业微信或钉钉），请电话催报：凯里经济开发区、州投资促进局"
+        in page
+    )
+    assert "请求催报：凯里经济开发区、州投资促进局" in page and "发送情况" in page
 
 
 def test_no_reminder_when_everyone_reported(client_for, personas, cycle):

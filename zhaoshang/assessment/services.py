@@ -123,11 +123,13 @@ def do_publish_assessment(
     published_at = published_at or timezone.now()
     user = _user(actor)
     document = frozen_document(campaign, as_of)
-    document["published"] = {
-        "number": number,
-        "published_at": timezone.localtime(published_at).isoformat(timespec="seconds"),
-        "published_by": (user.get_full_name() or user.get_username()) if user else None,
-    }
+    document["bulletin"].update(
+        {
+            "number": number,
+            "published_at": timezone.localtime(published_at).isoformat(timespec="seconds"),
+            "published_by": (user.get_full_name() or user.get_username()) if user else None,
+        }
+    )
     published = PublishedAssessment(
         campaign=campaign,
         number=number,
@@ -139,3 +141,36 @@ def do_publish_assessment(
     mark(published, actor, _("发布考核结果"))
     published.save()
     return published
+
+
+@transaction.atomic
+def do_save_scheme(
+    campaign: Campaign,
+    indicators: dict[str, tuple[Decimal, str]],
+    items: dict[str, tuple[Decimal, Decimal | None]],
+    *,
+    actor=None,
+    reason: str | None = None,
+) -> bool:
+    """Make the scheme exactly ``indicators`` and ``items`` (what the editor shows); True if changed."""
+    _check_manage(actor, campaign)
+    changed = False
+    for row in SchemeIndicator.objects.filter(campaign=campaign):
+        if row.indicator not in indicators:
+            do_delete_scheme_row(row, actor=actor, reason=reason)
+            changed = True
+    for row in SchemeAdjustment.objects.filter(campaign=campaign):
+        if row.item not in items:
+            do_delete_scheme_row(row, actor=actor, reason=reason)
+            changed = True
+    for indicator, (weight, method) in indicators.items():
+        _row, created, fields = do_save_scheme_indicator(
+            campaign, indicator, weight, method, actor=actor, reason=reason
+        )
+        changed = changed or created or bool(fields)
+    for item, (points, cap) in items.items():
+        _row, created, fields = do_save_scheme_adjustment(
+            campaign, item, points, cap, actor=actor, reason=reason
+        )
+        changed = changed or created or bool(fields)
+    return changed

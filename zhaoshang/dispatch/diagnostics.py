@@ -9,12 +9,18 @@ with the campaign's :class:`~zhaoshang.dispatch.models.DispatchSettings`:
 - ``information_gap`` 信息交流差距大: on-time share of the reporting rounds due
   by D below the limit, or the ledger unchanged for more than N days;
 - ``few_contract_projects`` 合同项目少: contract projects below the required %
-  of their target, or the share of 合同-or-later among active projects below
-  the siblings' median;
+  of their target; only for a unit without a contract-project target, the
+  share of 合同-or-later among its active projects below the median of the
+  siblings that have active projects (a unit on or ahead of its own target is
+  never flagged);
 - ``few_top500`` 500强企业少: top-500 enterprises below the required % of their
   target, or none at all when there is no target;
 - ``few_park_industrial`` 园区工业项目少: park or industrial projects below the
   required % of their targets.
+
+The target line and the three "few" lines are for the units with a target on
+the primary indicator (the ranked ones); a unit without one (a department that
+only helps) gets only the effort and information lines.
 
 Figures come from :func:`zhaoshang.engine.progress.compute` only; this module
 adds a fixed number of aggregate queries whatever the size of the tree
@@ -418,28 +424,30 @@ def diagnose(
         due=due,
         participants=participants,
     )
-    units = [
-        UnitDiagnosis(
-            row.unit_id,
-            row.code,
-            row.name,
-            [
-                _effort(context, row, follow_ups[row.unit_id]),
-                _target(context, row),
-                _information(context, row, last_change.get(row.unit_id)),
-                _contract_projects(
-                    context,
-                    row,
-                    active[row.unit_id],
-                    contracted[row.unit_id],
-                    shares.get(row.unit_id),
-                ),
-                _top500(context, row),
-                _park_industrial(context, row),
-            ],
-        )
-        for row in children
-    ]
+    primary = campaign.primary_indicator
+
+    def lines_of(row: Row) -> list[Line]:
+        effort = _effort(context, row, follow_ups[row.unit_id])
+        information = _information(context, row, last_change.get(row.unit_id))
+        if row.indicators[primary].target is None:
+            # No target on the primary indicator: nothing to fall short of.
+            return [effort, information]
+        return [
+            effort,
+            _target(context, row),
+            information,
+            _contract_projects(
+                context,
+                row,
+                active[row.unit_id],
+                contracted[row.unit_id],
+                shares.get(row.unit_id),
+            ),
+            _top500(context, row),
+            _park_industrial(context, row),
+        ]
+
+    units = [UnitDiagnosis(row.unit_id, row.code, row.name, lines_of(row)) for row in children]
     return Diagnostics(
         progress=progress,
         settings=settings,
@@ -608,12 +616,6 @@ def _contract_projects(
 ) -> Line:
     fig = row.indicators[Indicator.CONTRACT_PROJECTS]
     med = ctx.share_median
-    behind = _below_required(ctx, fig)
-    if share is None:
-        # Nothing in the ledger is too few as soon as any sibling has something.
-        low_share = med is not None
-    else:
-        low_share = med is not None and share < med
     measured = {
         "contract_projects": int(fig.achieved),
         "completion_pct": _num(fig.completion_pct),
@@ -623,38 +625,36 @@ def _contract_projects(
         "contracted_share_pct": _num(share),
         "median_share_pct": _num(med),
     }
-    comparisons = []
     if fig.completion_pct is not None:
-        comparisons.append(
-            f"完成率 {pct(fig.completion_pct)} {'<' if behind else '≥'} 序时进度 {pct(ctx.required)}"
-        )
+        # A unit with its own target is measured against it alone: on or ahead
+        # of it is never "too few", whatever its siblings' ledgers look like.
+        behind = _below_required(ctx, fig)
+        comparison = f"完成率 {pct(fig.completion_pct)} {'<' if behind else '≥'} 序时进度 {pct(ctx.required)}"
+        text = f"{row.name}{_count_words(fig)}，完成率{pct(fig.completion_pct)}"
+        text += f"，低于序时进度{pct(ctx.required)}。" if behind else "，达到序时进度。"
+        return Line(FEW_CONTRACT_PROJECTS, behind, measured, comparison, text)
     if share is None:
-        comparisons.append("无在库项目")
-    elif med is not None:
-        comparisons.append(f"合同占比 {pct(share)} {'<' if low_share else '≥'} 中位数 {pct(med)}")
-    parts = []
-    if behind:
-        parts.append(
-            f"{_count_words(fig)}，完成率{pct(fig.completion_pct)}，低于序时进度{pct(ctx.required)}"
+        # Nothing in the ledger is too few as soon as any sibling has something.
+        flagged = med is not None
+        comparison = "无在库项目"
+        text = f"{row.name}未下达合同项目目标，台账中尚无在库项目。"
+        return Line(FEW_CONTRACT_PROJECTS, flagged, measured, comparison, text)
+    if med is None:
+        return Line(
+            FEW_CONTRACT_PROJECTS,
+            False,
+            measured,
+            "无同级单位可比",
+            f"{row.name}未下达合同项目目标，在库项目{active}个中合同及以后阶段{contracted}个。",
         )
-    if share is None:
-        if low_share or not parts:
-            parts.append("台账中尚无在库项目")
-    elif low_share:
-        parts.append(
-            f"在库项目{active}个中合同及以后阶段{contracted}个（{pct(share)}），"
-            f"低于同级单位中位数{pct(med)}"
-        )
-    if not parts:
-        tail = f"（同级单位中位数{pct(med)}）" if med is not None else ""
-        parts.append(f"{_count_words(fig)}，在库项目中合同及以后阶段占{pct(share)}{tail}")
-    return Line(
-        FEW_CONTRACT_PROJECTS,
-        behind or low_share,
-        measured,
-        "；".join(comparisons),
-        f"{row.name}{'；'.join(parts)}。",
+    flagged = share < med
+    comparison = f"合同占比 {pct(share)} {'<' if flagged else '≥'} 中位数 {pct(med)}"
+    text = (
+        f"{row.name}未下达合同项目目标，在库项目{active}个中合同及以后阶段{contracted}个"
+        f"（{pct(share)}），{'低于' if flagged else '同级单位中位数'}"
     )
+    text += f"同级单位中位数{pct(med)}。" if flagged else f"{pct(med)}。"
+    return Line(FEW_CONTRACT_PROJECTS, flagged, measured, comparison, text)
 
 
 def _top500(ctx: _Context, row: Row) -> Line:

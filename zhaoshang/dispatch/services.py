@@ -96,6 +96,9 @@ def do_save_dispatch_settings(
         "on_time_min_pct",
         "stale_ledger_days",
         "stuck_key_days",
+        "task_due_soon_workdays",
+        "task_blue_max_workdays",
+        "task_orange_max_workdays",
         "issuing_office",
     }
     if unknown:
@@ -275,8 +278,9 @@ def do_request_reminder(
 ) -> ReminderRequest:
     """Record that the office asked for a reminder; by default to the units still missing.
 
-    Sending it (SMS, WeChat Work, DingTalk) belongs to the supervision channels;
-    this keeps who asked, when and for whom.
+    Keeps who asked, when and for whom, and queues one outbox message per unit
+    and channel (zhaoshang/notify); the caller sends them (``send_request_now``)
+    or the next ``zhaoshang remind`` does.
     """
     root = campaign_root(reporting_round.campaign)
     _check_edit(actor, root)
@@ -299,6 +303,9 @@ def do_request_reminder(
     reminder.save()
     # The m2m history of simple_history records the units with the request.
     reminder.units.set(units)
+    from zhaoshang.notify.services import queue_round_request
+
+    queue_round_request(reminder)
     return reminder
 
 

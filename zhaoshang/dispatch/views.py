@@ -35,7 +35,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhaoshang.campaigns.models import Campaign, Indicator
 from zhaoshang.dispatch import rounds as round_reads
-from zhaoshang.dispatch.bulletin import basis_projects, build_bulletin, new_contract_projects
+from zhaoshang.dispatch.bulletin import (
+    basis_projects,
+    basis_units_hidden_from,
+    build_bulletin,
+    document_for,
+    new_contract_projects,
+)
 from zhaoshang.dispatch.charts import chart_data
 from zhaoshang.dispatch.forms import (
     AsOfForm,
@@ -412,15 +418,33 @@ def remind(request, code: str, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        names = "、".join(u.name for u in reminder.units.order_by("order", "code"))
-        messages.success(
-            request,
-            _(
-                "已记录催报请求：%(names)s。催报通知将通过督查督办的渠道"
-                "（短信、企业微信、钉钉）发送，该功能上线前请电话催报。"
+        from zhaoshang.notify.services import send_request_now
+
+        units = list(reminder.units.order_by("order", "code"))
+        sent, held = send_request_now(reminder)
+        reached = {m.unit_id for m in sent}
+        summary = {
+            "names": "、".join(u.name for u in units),
+            "sent": sum(m.state == "sent" for m in sent),
+            "failed": sum(m.state == "failed" for m in sent),
+        }
+        if held:
+            text = _("已记录催报：%(names)s。现为非工作时间，通知将在下个工作日上午发出。")
+        elif summary["failed"]:
+            text = _(
+                "已催报：%(names)s。发出 %(sent)d 条通知，%(failed)d 条发送失败"
+                "（将在下次自动提醒时重试，详见提醒记录）。"
             )
-            % {"names": names},
-        )
+        else:
+            text = _("已催报：%(names)s。发出 %(sent)d 条通知。")
+        messages.success(request, text % summary)
+        silent = [u.name for u in units if u.pk not in reached]
+        if silent:
+            messages.warning(
+                request,
+                _("以下单位未设置提醒渠道（邮箱、企业微信或钉钉），请电话催报：%(names)s")
+                % {"names": "、".join(silent)},
+            )
     return redirect("dispatch:round", code=reporting_round.campaign.code, pk=reporting_round.pk)
 
 
@@ -579,8 +603,9 @@ def _download(document: dict, fmt: str) -> HttpResponse:
 @require_GET
 def bulletin_download(request, code: str, number: int, fmt: str):
     campaign = _campaign(request, code)
-    # Published: rendered from the frozen document alone, never from the ledger.
-    return _download(_published(campaign, number).document, fmt)
+    # Published: rendered from the frozen document alone, never from the ledger;
+    # its project-level basis only as far as the user sees the ledger.
+    return _download(document_for(_published(campaign, number).document, request.user), fmt)
 
 
 @login_required
@@ -590,7 +615,8 @@ def draft_download(request, code: str, fmt: str):
     _require(_roles(request.user, _root(campaign))["sees_all"])
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404
-    return _download(build_bulletin(campaign, _as_of(request, request.GET)), fmt)
+    document = build_bulletin(campaign, _as_of(request, request.GET))
+    return _download(document_for(document, request.user), fmt)
 
 
 # ---------------------------------------------------------------- drill-down
@@ -627,8 +653,8 @@ def _projects_page(request, campaign: Campaign, document: dict, bulletin=None):
     # root sees every row (no query); others get one query for the unit codes.
     total = len(projects)
     if not scope_of(request.user).contains(_root(campaign)):
-        allowed = _visible_codes(request.user, Unit, {p["unit_code"] for p in projects})
-        projects = [p for p in projects if p["unit_code"] in allowed]
+        hidden = basis_units_hidden_from(document, request.user)
+        projects = [p for p in projects if p["unit_code"] not in hidden]
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -180,7 +180,7 @@ class _Writer:
     def red_header(self) -> None:
         header = self.data["bulletin"]
         self.para(
-            "调 度 通 报",
+            header.get("banner", "调 度 通 报"),
             font=TITLE_FONT,
             size=Pt(42),
             indent=False,

@@ -110,6 +110,12 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         return "\u3000" * obj.depth + obj.name
 
 
+class TouchPicker(forms.CheckboxSelectMultiple):
+    """Check boxes in a scrolling box: picked by touch on a phone, no Ctrl key needed."""
+
+    template_name = "ledger/widgets/touch_picker.html"
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     """A person with their unit: two 王明 in two counties are told apart."""
 
@@ -263,8 +269,8 @@ class ProjectForm(forms.Form):
         label=_("配合单位"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=_("按住 Ctrl 键可多选"),
+        widget=TouchPicker,
+        help_text=_("勾选所有配合单位，可多选"),
     )
     person = PersonChoiceField(
         label=_("责任人"),

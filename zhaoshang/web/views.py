@@ -4,6 +4,7 @@ The project ledger's pages live in zhaoshang/ledger/views.py."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -25,6 +26,15 @@ from zhaoshang.web.forms import ProgressQueryForm
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request, response=None, credentials=None):
+    """The answer to a login from a locked account or address: 429, in Chinese."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "web/lockout.html", context, status=429)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -77,16 +87,21 @@ def _progress_page(request, unit_code: str | None):
             raise Http404 from None
         rows = progress.ranked_children()
         # A row links to its drill-down only when the user may open it (one query).
-        linkable = set(
+        visible_rows = list(
             visible(Unit.objects.filter(pk__in=[r.unit_id for r in rows]), user).values_list(
-                "pk", flat=True
+                "pk", "path"
             )
         )
+        linkable = {pk for pk, _path in visible_rows}
+        # The user's own units (a reporter's county) are highlighted in the ranking.
+        own_paths = set(scope_of(user).paths)
+        mine = {pk for pk, path in visible_rows if path in own_paths}
         primary = campaign.primary_indicator
         context.update(
             progress=progress,
             rows=rows,
             linkable=linkable,
+            mine=mine,
             primary=primary,
             primary_label=Indicator(primary).label,
             others=[(i.value, i.label) for i in Indicator if i.value != primary],

@@ -201,6 +201,10 @@ def parse_amount(value) -> Decimal | None:
 
 
 def round_to_cent(amount: Decimal) -> Decimal:
+    if amount.adjusted() > 20:
+        # Too large to carry cents in the context's 28 digits; no amount is this
+        # large, and the caller's range check reports it.
+        return amount
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from zhaoshang.org.models import Unit, UnitKind
@@ -19,7 +20,19 @@ class UnitRec:
     kind: str | None
     parent: Any  # code, "" for the root, KEEP
     order: Any  # int, KEEP
+    # Reminder channels: text, or KEEP when the column is absent (the secret
+    # also when empty: it is never exported, so an exported sheet keeps it).
+    emails: Any = None
+    wecom: Any = None
+    dingtalk: Any = None
+    secret: Any = None
     existing: Unit | None = None
+
+
+CHANNEL_COLUMNS = ("通知邮箱", "企业微信机器人", "钉钉机器人")
+SECRET_COLUMN = "钉钉加签密钥"
+# Shown in place of a secret in previews and diffs: never the secret itself.
+SECRET_SET = "（已设置）"
 
 
 def unit_row(unit: Unit, parent_code: str | None) -> dict[str, object]:
@@ -30,6 +43,40 @@ def unit_row(unit: Unit, parent_code: str | None) -> dict[str, object]:
         "单位类型": unit.kind,
         "排序": unit.order,
     }
+
+
+def channel_row(channels) -> dict[str, str]:
+    """A unit's reminder channels as the sheet writes them (the secret never)."""
+    if channels is None:
+        return dict.fromkeys(CHANNEL_COLUMNS, "")
+    return {
+        "通知邮箱": channels.emails,
+        "企业微信机器人": channels.wecom_webhook,
+        "钉钉机器人": channels.dingtalk_webhook,
+    }
+
+
+def _webhook(row: Row, column: str) -> str:
+    url = row.text(column, max_length=500)
+    if url and not url.lower().startswith(("http://", "https://")):
+        row.error(column, f"「{url}」不是网址，应以 http:// 或 https:// 开头")
+    return url
+
+
+def _emails(row: Row, column: str) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    addresses = row.text_list(column)
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            row.error(column, f"「{address}」不是有效的邮箱地址")
+    text = ";".join(addresses)
+    if len(text) > 500:
+        row.error(column, f"不能超过 500 个字符（现为 {len(text)} 个）")
+    return text
 
 
 class UnitsSheet(SheetHandler):
@@ -51,6 +98,11 @@ class UnitsSheet(SheetHandler):
             )
             if rec.order is None:
                 rec.order = 0
+            rec.emails = row.optional("通知邮箱", partial(_emails, row))
+            rec.wecom = row.optional("企业微信机器人", partial(_webhook, row))
+            rec.dingtalk = row.optional("钉钉机器人", partial(_webhook, row))
+            secret = row.optional(SECRET_COLUMN, row.text, max_length=200)
+            rec.secret = secret if secret else KEEP
             if code and rec.parent == code:
                 row.error("上级单位编码", "上级单位不能是本单位自己")
             if code and self.dedupe(seen, code, row, "单位编码", f"单位编码「{code}」"):
@@ -61,6 +113,13 @@ class UnitsSheet(SheetHandler):
         # The whole tree: every sheet refers to units, and cycles need all parents.
         ctx.db_units = {u.code: u for u in Unit.objects.all()}
         ctx.db_units_by_id = {u.pk: u for u in ctx.db_units.values()}
+        from zhaoshang.notify.models import ChannelSet
+
+        # Few units have channels: the whole (small) table in one query.
+        self.channels = {
+            c.unit.code: c
+            for c in ChannelSet.objects.filter(unit__isnull=False).select_related("unit")
+        }
 
     def resolve(self) -> None:
         ctx = self.ctx
@@ -111,7 +170,32 @@ class UnitsSheet(SheetHandler):
                 "排序": rec.order,
             }
             old = unit_row(rec.existing, old_parent.get(rec.code)) if rec.existing else {}
-            plan = Planned(rec.row, rec.code, rec.existing, diff(old, new) if old else {})
+            stored = self.channels.get(rec.code)
+            old_channels = channel_row(stored)
+            rec.channel_values = {}
+            for column, value in zip(
+                CHANNEL_COLUMNS, (rec.emails, rec.wecom, rec.dingtalk), strict=True
+            ):
+                rec.channel_values[column] = old_channels[column] if value is KEEP else value
+            had_secret = bool(stored and stored.dingtalk_secret)
+            if not rec.channel_values["钉钉机器人"]:
+                rec.secret = ""  # no robot, no secret
+            will_have_secret = had_secret if rec.secret is KEEP else bool(rec.secret)
+            secret_changed = rec.secret is not KEEP and rec.secret != (
+                stored.dingtalk_secret if stored else ""
+            )
+            new.update(rec.channel_values)
+            old = {**old, **old_channels} if old else {}
+            changes = diff(old, new) if old else {}
+            if old and secret_changed:
+                changes[SECRET_COLUMN] = (
+                    SECRET_SET if had_secret else "",
+                    "（已更改）" if will_have_secret else "",
+                )
+            rec.channels_changed = secret_changed or any(
+                rec.channel_values[c] != old_channels[c] for c in CHANNEL_COLUMNS
+            )
+            plan = Planned(rec.row, rec.code, rec.existing, changes)
             rec.plan = plan
             self.plans.append(plan)
 
@@ -123,6 +207,13 @@ class UnitsSheet(SheetHandler):
         ordered = sorted(self.records, key=lambda r: (self.depth.get(r.code, 0), r.row.number))
         for rec in ordered:
             if rec.plan.action == "unchanged":
+                continue
+            if rec.existing is not None and not (
+                set(rec.plan.changes) - set(CHANNEL_COLUMNS) - {SECRET_COLUMN}
+            ):
+                # Only the channels changed.
+                ctx.units_by_code[rec.code] = rec.existing
+                self._write_channels(rec, rec.existing)
                 continue
             parent = ctx.units_by_code[rec.parent] if rec.parent else None
             existing = rec.existing
@@ -154,6 +245,25 @@ class UnitsSheet(SheetHandler):
             ctx.units_by_code[rec.code] = unit
             if existing is not None and "parent" in changed:
                 self._refresh_paths()
+            self._write_channels(rec, unit)
+
+    def _write_channels(self, rec: UnitRec, unit: Unit) -> None:
+        from zhaoshang.notify.services import KEEP_SECRET, do_set_channels
+
+        if not rec.channels_changed:
+            return
+        ctx = self.ctx
+        with ctx.guard(rec.row):
+            ctx.require_manage(unit)
+            do_set_channels(
+                unit,
+                emails=rec.channel_values["通知邮箱"],
+                wecom_webhook=rec.channel_values["企业微信机器人"],
+                dingtalk_webhook=rec.channel_values["钉钉机器人"],
+                dingtalk_secret=KEEP_SECRET if rec.secret is KEEP else rec.secret,
+                actor=ctx.actor,
+                reason=ctx.reason,
+            )
 
     def _refresh_paths(self) -> None:
         """A moved unit rewrote its subtree's paths in the database; follow them here."""
@@ -165,9 +275,12 @@ class UnitsSheet(SheetHandler):
 
     @classmethod
     def export_queryset(cls, scope):
-        return restrict(Unit.objects.select_related("parent"), scope).order_by("path")
+        return restrict(Unit.objects.select_related("parent", "channels"), scope).order_by("path")
 
     @classmethod
     def export_rows(cls, units):
         for unit in units:
-            yield unit_row(unit, unit.parent.code if unit.parent_id else None)
+            row = unit_row(unit, unit.parent.code if unit.parent_id else None)
+            # The reminder channels, never the DingTalk secret.
+            row.update(channel_row(getattr(unit, "channels", None)))
+            yield row

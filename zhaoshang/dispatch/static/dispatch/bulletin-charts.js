@@ -9,6 +9,14 @@
 
   var charts = [];
 
+  // Tooltips are HTML: every value from the data (unit names above all, which
+  // any unit administrator can edit) is escaped before it is put into one.
+  function escapeHtml(value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function pctLabel(value) {
     return value === null || value === undefined ? "" : Number(value).toFixed(2) + "%";
   }
@@ -56,10 +64,10 @@
         trigger: "axis",
         formatter: function (items) {
           var bar = items[0];
-          var text = bar.name + "<br>" + labels.completion + "：" +
-            (bar.value === null || bar.value === undefined ? labels.no_target : pctLabel(bar.value)) +
-            "（" + bar.data.status + "）";
-          return text + "<br>" + labels.required + "：" + pctLabel(r.required);
+          var text = escapeHtml(bar.name) + "<br>" + escapeHtml(labels.completion) + "：" +
+            escapeHtml(bar.value === null || bar.value === undefined ? labels.no_target : pctLabel(bar.value)) +
+            "（" + escapeHtml(bar.data.status) + "）";
+          return text + "<br>" + escapeHtml(labels.required) + "：" + escapeHtml(pctLabel(r.required));
         }
       },
       xAxis: {
@@ -158,7 +166,10 @@
     var colours = ["#9fb3cf", "#7d97bd", "#5b7cab", "#3a6199", "#1d4f91", "#142d52"];
     return {
       animation: false,
-      tooltip: { trigger: "item", formatter: "{b}：{c}" },
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) { return escapeHtml(p.name) + "：" + escapeHtml(p.value); }
+      },
       series: [
         {
           name: labels.projects,

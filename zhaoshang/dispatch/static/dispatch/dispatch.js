@@ -1,4 +1,5 @@
-/* Dispatch pages: confirmation of irreversible actions, printing, projector mode. */
+/* Dispatch pages: confirmation of irreversible actions, projector mode
+   (printing is app.js's data-print). */
 (function () {
   "use strict";
 
@@ -13,10 +14,6 @@
   });
 
   document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-print]");
-    if (button) {
-      window.print();
-    }
     var toggle = event.target.closest("[data-projector-toggle]");
     if (toggle) {
       setProjector(!document.body.classList.contains("projector"));

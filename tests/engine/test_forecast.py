@@ -1,0 +1,142 @@
+"""The forecast on hand-computed pipelines (docs/forecast.md).
+
+Campaign T2026: 2026-10-15 … 2026-12-05, milestones 11-15 50 %, 12-05 100 %.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.engine import builders as b
+from zhaoshang.engine.forecast import PRIOR, StageModel, forecast, quantiles
+from zhaoshang.ledger.models import Stage
+from zhaoshang.ledger.services import ProjectData, do_save_project
+
+pytestmark = pytest.mark.django_db
+
+
+def signed(u, planned, signed_on, *, contract_on=None, code=None):
+    stage = Stage.CONTRACTED if contract_on else Stage.SIGNED
+    dates = {Stage.SIGNED: signed_on}
+    if contract_on:
+        dates[Stage.CONTRACTED] = contract_on
+    return do_save_project(
+        code,
+        ProjectData(
+            name=f"项目{code}",
+            responsible_unit=u,
+            stage=stage,
+            planned_investment=Decimal(planned),
+            contract_amount=Decimal(planned) if contract_on else None,
+            stage_dates=dates,
+        ),
+        today=signed_on,
+    )[0]
+
+
+@pytest.fixture
+def tree():
+    R = b.unit("880000", "样州")
+    A = b.unit("880001", "甲县", R)
+    B = b.unit("880002", "乙县", R)
+    c = b.campaign(root=R)
+    b.target(c, R, 30000)
+    b.target(c, A, 20000)
+    b.target(c, B, 10000)
+    b.project(A, 9000, date(2026, 11, 1))
+    b.project(B, 12000, date(2026, 11, 2))
+    return c, R, A, B
+
+
+def test_a_unit_with_no_pipeline_ends_where_it_stands(tree):
+    c, R, A, B = tree
+    f = forecast(c, date(2026, 11, 20))
+    a = next(u for u in f.children if u.code == "880001")
+    assert a.pipeline_count == 0
+    assert a.next.on == a.end.on == date(2026, 12, 5)  # the next milestone is the end
+    # Expected = low = high = achieved 9000; needed 20000 × 100 % = 20000.
+    assert (a.end.expected, a.end.low, a.end.high) == (Decimal(9000), Decimal(9000), Decimal(9000))
+    assert a.end.verdict == "unlikely"
+    assert a.end.shortfall == Decimal(11000)
+    # Average contract: (9000 + 12000) / 2 = 10500; 11000 / 10500 → 2 more projects.
+    assert f.average_size == Decimal("10500.00")
+    assert a.end.more_projects == 2
+
+
+def test_a_unit_already_complete(tree):
+    c, R, A, B = tree
+    f = forecast(c, date(2026, 11, 20))
+    bb = next(u for u in f.children if u.code == "880002")
+    # 12000 of 10000: done, nothing short.
+    assert bb.end.verdict == "done"
+    assert bb.end.shortfall == 0 and bb.end.more_projects == 0
+    assert bb.end.expected_pct == Decimal(120)
+
+
+def test_a_signed_project_with_no_history_takes_the_prior(tree):
+    c, R, A, B = tree
+    # Signed on 10-21, as of 10-21: 0 days in stage, 45 days to the end (12-05).
+    signed(A, 20000, date(2026, 10, 21), code="S-1")
+    f = forecast(c, date(2026, 10, 21))
+    a = next(u for u in f.children if u.code == "880001")
+    (k,) = a.key_projects
+    # Prior for 签约: 60 % ever contract, median 45 days → 0.6 × (1 − ½) = 0.30 by the end.
+    assert PRIOR[Stage.SIGNED] == (0.60, 45)
+    assert k.p_end == pytest.approx(0.30)
+    # By 11-15 (25 days): 0.6 × (1 − 2^(−25/45)).
+    assert k.p_next == pytest.approx(0.6 * (1 - 2 ** (-25 / 45)))
+    # Nothing achieved as of 10-21 (A's contract is 11-01): expected 0.3 × 20000 = 6000;
+    # outcomes 0 (70 %) or 20000 (30 %): P10 = 0, P90 = 20000.
+    assert a.achieved == 0
+    assert a.end.expected == Decimal("6000.00")
+    assert (a.end.low, a.end.high) == (Decimal(0), Decimal(20000))
+    assert a.end.verdict == "unlikely"
+
+
+def test_the_ledgers_own_history_is_blended_with_the_prior(tree):
+    c, R, A, B = tree
+    # Ten projects signed 09-01 and contracted 10 days later (before the campaign:
+    # they count for nobody, but they are the ledger's history of 签约).
+    for i in range(10):
+        signed(B, 1000, date(2026, 9, 1), contract_on=date(2026, 9, 11), code=f"H-{i}")
+    signed(A, 20000, date(2026, 10, 21), code="S-1")
+    f = forecast(c, date(2026, 10, 21))
+    a = next(u for u in f.children if u.code == "880001")
+    (k,) = a.key_projects
+    # Measured: all 10 at risk at day 0 contracted within 45 days → 1.0;
+    # prior 0.30 with weight 10: (10 × 1.0 + 10 × 0.30) / 20 = 0.65.
+    assert k.p_end == pytest.approx(0.65)
+    assert a.end.expected == Decimal("13000.00")
+
+
+def test_the_prefecture_sums_its_childrens_pipeline(tree):
+    c, R, A, B = tree
+    signed(A, 20000, date(2026, 10, 21), code="S-1")
+    signed(B, 10000, date(2026, 10, 21), code="S-2")
+    f = forecast(c, date(2026, 10, 21))
+    # 0.3 × 20000 + 0.3 × 10000 = 9000; outcomes 0 / 10000 / 20000 / 30000 with
+    # probabilities .49 / .21 / .21 / .09: P10 = 0, P90 = 20000 (.49 + .21 + .21 = .91).
+    assert f.unit.pipeline_count == 2
+    assert f.unit.end.expected == Decimal("9000.00")
+    assert (f.unit.end.low, f.unit.end.high) == (Decimal(0), Decimal(20000))
+
+
+def test_quantiles_of_a_sum_exactly():
+    assert quantiles([]) == (0, 0)
+    # One project, p = 0.95: P10 already has it.
+    assert quantiles([(0.95, Decimal(100))]) == (Decimal(100), Decimal(100))
+
+
+def test_stage_model_without_history_is_the_prior():
+    model = StageModel({})
+    share, median = PRIOR[Stage.NEGOTIATING]
+    rate = math.log(2) / median
+    # 30 days in 洽谈 already, 60 more: conditional on not contracted by day 30.
+    survive = 1 - share + share * math.exp(-rate * 30)
+    expected = share * math.exp(-rate * 30) * (1 - math.exp(-rate * 60)) / survive
+    assert model.probability(Stage.NEGOTIATING, 30, 60) == pytest.approx(expected)
+    assert model.probability(Stage.NEGOTIATING, 30, 0) == 0

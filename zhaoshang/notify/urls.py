@@ -1,0 +1,10 @@
+from django.urls import path
+
+from zhaoshang.notify import views
+
+app_name = "notify"
+urlpatterns = [
+    path("", views.outbox, name="outbox"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
+    path("units/<code:code>/", views.unit_channels, name="unit_channels"),
+]
