@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -46,12 +47,21 @@ def test_same_filters_as_the_web_list(api_for, personas):
     assert probe.status_code == 400
 
 
-def test_bad_expired_revoked_token_is_401(api_for, personas):
+def test_bad_expired_revoked_token_is_401(api_for, personas, caplog):
     anonymous = APIClient()
     assert anonymous.get("/api/v1/projects/").status_code == 401
     bad = APIClient()
     bad.credentials(HTTP_AUTHORIZATION="Bearer zs_not-a-token")
-    assert bad.get("/api/v1/projects/").status_code == 401
+    with caplog.at_level("INFO", logger="zhaoshang.security"):
+        assert bad.get("/api/v1/projects/").status_code == 401
+    (record,) = [r for r in caplog.records if r.name == "zhaoshang.security"]
+    line = json.loads(record.getMessage())
+    assert (line["kind"], line["reason"], line["prefix"]) == (
+        "token_failure",
+        "unknown",
+        "zs_not-a-t",
+    )
+    assert "zs_not-a-token" not in caplog.text
 
     user = personas.users["r522601"]
     token, key = do_create_token(user, read_only=True, expires_on=timezone.localdate())

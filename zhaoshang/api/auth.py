@@ -7,8 +7,6 @@ the browsable API with their session too (with the usual CSRF check).
 
 from __future__ import annotations
 
-import logging
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -16,33 +14,18 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from zhaoshang.api.models import ApiToken
 from zhaoshang.api.tokens import authenticate_key
-
-security_log = logging.getLogger("zhaoshang.security")
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+from zhaoshang.security import security_event
 
 
 def log_token_failure(request, why: str, prefix: str) -> None:
-    """One structured line per refused token: what, from where, which token (prefix only)."""
-    try:
-        from zhaoshang.security import security_event  # the platform's security log
-    except ImportError:
-        security_event = None
-    details = {"reason": why, "token_prefix": prefix, "path": request.path}
-    if security_event is not None:
-        try:
-            security_event("token_failure", request=request, **details)
-            return
-        except TypeError:
-            pass
-    security_log.warning(
-        "token_failure reason=%s token_prefix=%s ip=%s path=%s",
-        why,
-        prefix,
-        _client_address(request),
-        request.path,
+    """One security-log line per refused token: why, from where, its first characters only."""
+    # The Django request, not DRF's: reading DRF's user here would authenticate again.
+    security_event(
+        "token_failure",
+        request=getattr(request, "_request", request),
+        user=None,
+        reason=why,
+        prefix=prefix,
     )
 
 
