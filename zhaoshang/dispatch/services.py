@@ -100,6 +100,10 @@ def do_save_dispatch_settings(
         "task_blue_max_workdays",
         "task_orange_max_workdays",
         "issuing_office",
+        "number_style",
+        "number_prefix",
+        "copy_to",
+        "printing_office",
     }
     if unknown:
         raise TypeError(f"unknown dispatch settings: {sorted(unknown)}")
