@@ -64,6 +64,11 @@ class DispatchSettings(models.Model):
         blank=True,
         help_text=_("通报落款；为空时用“组织单位名称 + 招商引资工作专班办公室”"),
     )
+    forecast_in_bulletin = models.BooleanField(
+        _("通报含完成预测"),
+        default=True,
+        help_text=_("在通报中列出各单位到下一节点和行动结束的预计完成情况"),
+    )
     history = HistoricalRecords()
 
     class Meta:

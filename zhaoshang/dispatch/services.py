@@ -97,6 +97,7 @@ def do_save_dispatch_settings(
         "stale_ledger_days",
         "stuck_key_days",
         "issuing_office",
+        "forecast_in_bulletin",
     }
     if unknown:
         raise TypeError(f"unknown dispatch settings: {sorted(unknown)}")
