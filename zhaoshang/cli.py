@@ -14,6 +14,7 @@ from datetime import date
 
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
 OWN_COMMANDS |= {"event", "notice", "export", "assess", "remind"}
+OWN_COMMANDS |= {"tasks"}
 # Django's own commands that need the tables, so they also work on a new, empty database.
 MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
@@ -232,6 +233,28 @@ def cmd_assess(args) -> int:
     return 0
 
 
+def cmd_tasks(args) -> int:
+    from zhaoshang.supervision.models import Task
+    from zhaoshang.supervision.queries import listed, subtree_q, task_document, with_status
+
+    as_of = args.as_of or date.today()
+    qs = Task.objects.all()
+    if args.campaign:
+        qs = qs.filter(campaign=_campaign(args.campaign))
+    unit = _unit(args.unit)
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit))
+    document = task_document(with_status(listed(qs).order_by("code"), as_of), as_of)
+    if args.json:
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        from zhaoshang.supervision.text import tasks_table
+
+        sys.stdout.write(tasks_table(document))
+    return 0
+
+
 def cmd_remind(args) -> int:
     from django.utils import timezone
 
@@ -325,6 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_notice, migrate=False)
 
+    p = sub.add_parser("tasks", help="督办事项及其截至某日的状态与督办等级")
+    p.add_argument("--campaign")
+    p.add_argument("--unit")
+    p.add_argument("--as-of", type=parse_date)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tasks)
     p = sub.add_parser(
         "remind", help="发送当天的提醒（督办事项、调度报送），同一天重复运行不重复发送"
     )

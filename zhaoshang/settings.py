@@ -1,5 +1,6 @@
 """Django settings, read from the environment (see docs/deployment.md)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,11 +45,13 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "simple_history",
+    "axes",
     "zhaoshang.org",
     "zhaoshang.ledger",
     "zhaoshang.campaigns",
     "zhaoshang.dispatch",
     "zhaoshang.events",
+    "zhaoshang.supervision",
     "zhaoshang.notify",
     "zhaoshang.notices",
     "zhaoshang.assessment",
@@ -72,7 +75,11 @@ MIDDLEWARE = [
     # A save that meets an import's write lock gets 503 「正在导入，请稍后再试」, not a 500.
     "zhaoshang.workbook.middleware.BusyDatabaseMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Scope denials (403/404 raised by a view) into the security log.
+    "zhaoshang.web.middleware.DenialLogMiddleware",
     "zhaoshang.org.middleware.PasswordChangeRequiredMiddleware",
+    # Login throttling: answers a locked-out user or address before any password is hashed.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"
@@ -161,6 +168,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 for every new or changed password; older PBKDF2 hashes still verify and
+# are upgraded to Argon2 at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (docs/security.md): after this many failures in a row an
+# account, and separately an address, is locked for the cool-off time; an
+# administrator unlocks an account on its unit's accounts page.
+AXES_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZHAOSHANG_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zhaoshang.web.views.locked_out"
+AXES_VERBOSE = False
+# Behind the HTTPS proxy every request comes from it: the client is the last X-Forwarded-For hop.
+AXES_CLIENT_IP_CALLABLE = "zhaoshang.security.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -208,9 +236,35 @@ if not 0 <= ZHAOSHANG_REMIND_HOURS[0] < ZHAOSHANG_REMIND_HOURS[1] <= 24:
 ZHAOSHANG_REMIND_ROUND_DAYS = env_int("ZHAOSHANG_REMIND_ROUND_DAYS", 1)
 ZHAOSHANG_REMIND_MAX_ATTEMPTS = env_int("ZHAOSHANG_REMIND_MAX_ATTEMPTS", 5)
 
+# The security log (zhaoshang/security.py): JSON lines, a new file every midnight,
+# ZHAOSHANG_SECURITY_LOG_DAYS files kept (≥ 183: 网络安全法 Art. 21 asks six months).
+SECURITY_LOG_FILE = Path(
+    env_str("ZHAOSHANG_SECURITY_LOG", str(DATA_DIR / "log" / "security.log"))
+).resolve()
+SECURITY_LOG_DAYS = env_int("ZHAOSHANG_SECURITY_LOG_DAYS", 200)
+if SECURITY_LOG_DAYS < 183:
+    raise SettingError(
+        "环境变量 ZHAOSHANG_SECURITY_LOG_DAYS 不能小于 183（安全日志至少保存六个月）"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {
+            "class": "zhaoshang.security.SecurityLogHandler",
+            "filename": str(SECURITY_LOG_FILE),
+            "when": "midnight",
+            "backupCount": SECURITY_LOG_DAYS,
+            "encoding": "utf-8",
+            "formatter": "line",
+        },
+    },
+    "loggers": {
+        "zhaoshang.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # axes writes its own lines for every attempt; the security log has them once.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("ZHAOSHANG_LOG_LEVEL", "WARNING")},
 }

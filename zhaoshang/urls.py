@@ -17,6 +17,7 @@ urlpatterns = [
     path("reminders/", include("zhaoshang.notify.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("notices/", include("zhaoshang.notices.urls")),
+    path("import/", include("zhaoshang.workbook.urls")),
     path("invest/", include("zhaoshang.events.public_urls")),
     path("", include("zhaoshang.web.urls")),
 ]

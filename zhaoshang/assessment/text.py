@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from zhaoshang.assessment.models import Item
+from zhaoshang.assessment.tables import ITEM_UNITS
 from zhaoshang.campaigns.models import Indicator
 from zhaoshang.engine.assessment import Assessment
 from zhaoshang.engine.serialize import money
@@ -23,10 +24,7 @@ def assessment_table(assessment: Assessment) -> str:
     for u in assessment.units:
         cells = [str(u.rank), u.name]
         cells += ["未下达目标" if s.no_target else money(s.score) for s in u.items]
-        cells += [f"{money(a.points)}（{a.count}项）" for a in u.adjustments]
+        cells += [f"{money(a.points)}（{a.count}{ITEM_UNITS[a.item]}）" for a in u.adjustments]
         cells.append(money(u.total))
         lines.append("\t".join(cells))
-    if not assessment.tasks_available and any(r.item == "overdue_tasks" for r in assessment.items):
-        lines.append("")
-        lines.append("注：督办事项尚未启用，逾期督办事项暂按 0 项计。")
     return "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from zhaoshang.assessment.demo import HEADERS as ASSESSMENT_HEADERS
 from zhaoshang.demo.fiction import ORIGINS, enterprise_name, make_uscc, person_name
 from zhaoshang.events.demo import HEADERS as EVENT_HEADERS
 
@@ -78,6 +79,8 @@ HEADERS: dict[str, list[str]] = {
 }
 # The conference's sheets (活动, 邀约, 签约) come from zhaoshang/events/demo.py.
 HEADERS.update(EVENT_HEADERS)
+# The assessment scheme's sheets (考核方案, 加减分) come from zhaoshang/assessment/demo.py.
+HEADERS.update(ASSESSMENT_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -722,6 +725,9 @@ def build_scenario(today: date | None = None, *, password: str | None = None) ->
     from zhaoshang.events import demo as event_demo
 
     content.update(event_demo.event_sheets(content, campaign=CAMPAIGN_CODE, root=ROOT_CODE))
+    from zhaoshang.assessment import demo as assessment_demo
+
+    content.update(assessment_demo.scheme_sheets(campaign=CAMPAIGN_CODE))
     for sheet, rows in content.items():
         shifted = [[scenario.shifted(v) if isinstance(v, date) else v for v in row] for row in rows]
         scenario.sheets[sheet] = [list(HEADERS[sheet]), *shifted]

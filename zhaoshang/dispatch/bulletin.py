@@ -65,6 +65,7 @@ from zhaoshang.ledger.models import (
     counted_q,
 )
 from zhaoshang.org.models import Unit
+from zhaoshang.org.scope import visible
 
 # Indicators whose children add up to the parent (distinct top-500 counts do not).
 ADDITIVE = (
@@ -531,6 +532,45 @@ def new_contract_projects(document: dict) -> list[dict]:
     by_code = {p["code"]: p for p in basis_projects(document)}
     late = set(block["late"])
     return [dict(by_code[code], late_entry=code in late) for code in block["codes"]]
+
+
+def basis_units_hidden_from(document: dict, user) -> set[str]:
+    """Codes of the units behind a document's basis that ``user`` may not see (one query).
+
+    The one rule for bulletin files and the drill-down: the bulletin as issued
+    (ranking, figures, named lists) goes to every unit it is addressed to; the
+    project-level basis behind the figures follows ledger scope.
+    """
+    codes = {p["unit_code"] for p in basis_projects(document)} | {
+        p["unit_code"] for p in document["stuck_key_projects"]["projects"]
+    }
+    codes.discard(None)
+    if not codes:
+        return set()
+    seen = set(visible(Unit.objects.filter(code__in=codes), user).values_list("code", flat=True))
+    return codes - seen
+
+
+def document_for(document: dict, user) -> dict:
+    """The document as ``user`` may take it away in any format (JSON, Excel, Word).
+
+    The basis keeps only the projects of units the user sees; the new-contracts
+    list stays whole, as issued (it is written out from the full basis first).
+    """
+    hidden = basis_units_hidden_from(document, user)
+    if not hidden:
+        return document
+    scoped = dict(document)
+    block = dict(document["new_contracts"])
+    block["projects"] = new_contract_projects(document)
+    block.pop("codes", None)
+    scoped["new_contracts"] = block
+    basis = dict(document.get("basis") or {})
+    columns = basis.get("columns", BASIS_COLUMNS)
+    where = columns.index("unit_code")
+    basis["rows"] = [row for row in basis.get("rows", []) if row[where] not in hidden]
+    scoped["basis"] = basis
+    return scoped
 
 
 def _stuck_key_projects(as_of: date, unit: Unit, settings: DispatchSettings) -> dict:

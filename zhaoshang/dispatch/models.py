@@ -58,6 +58,23 @@ class DispatchSettings(models.Model):
         default=30,
         help_text=_("重点项目停留在同一阶段超过此天数即列出"),
     )
+    # Supervised tasks (督办): when a task is due soon and how its escalation
+    # climbs with the working days it is overdue (engine.tasks).
+    task_due_soon_workdays = models.PositiveSmallIntegerField(
+        _("督办临期提醒(工作日)"),
+        default=3,
+        help_text=_("办理时限为当天或此后若干个工作日内即为临期"),
+    )
+    task_blue_max_workdays = models.PositiveSmallIntegerField(
+        _("蓝色督办上限(逾期工作日)"),
+        default=5,
+        help_text=_("逾期不超过此工作日数为蓝色督办"),
+    )
+    task_orange_max_workdays = models.PositiveSmallIntegerField(
+        _("橙色督办上限(逾期工作日)"),
+        default=10,
+        help_text=_("逾期超过蓝色上限、不超过此工作日数为橙色督办，再多为红色督办"),
+    )
     issuing_office = models.CharField(
         _("发文单位"),
         max_length=100,
@@ -77,6 +94,14 @@ class DispatchSettings(models.Model):
 
     def __str__(self):
         return f"{self.campaign} 调度设置"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.task_orange_max_workdays < self.task_blue_max_workdays:
+            raise ValidationError(
+                {"task_orange_max_workdays": _("橙色督办上限不能小于蓝色督办上限")}
+            )
 
     @classmethod
     def scope_q(cls, scope):

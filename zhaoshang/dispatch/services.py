@@ -96,6 +96,9 @@ def do_save_dispatch_settings(
         "on_time_min_pct",
         "stale_ledger_days",
         "stuck_key_days",
+        "task_due_soon_workdays",
+        "task_blue_max_workdays",
+        "task_orange_max_workdays",
         "issuing_office",
         "forecast_in_bulletin",
     }

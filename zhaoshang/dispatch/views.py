@@ -35,7 +35,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhaoshang.campaigns.models import Campaign, Indicator
 from zhaoshang.dispatch import rounds as round_reads
-from zhaoshang.dispatch.bulletin import basis_projects, build_bulletin, new_contract_projects
+from zhaoshang.dispatch.bulletin import (
+    basis_projects,
+    basis_units_hidden_from,
+    build_bulletin,
+    document_for,
+    new_contract_projects,
+)
 from zhaoshang.dispatch.charts import chart_data
 from zhaoshang.dispatch.forms import (
     AsOfForm,
@@ -631,8 +637,9 @@ def _download(document: dict, fmt: str) -> HttpResponse:
 @require_GET
 def bulletin_download(request, code: str, number: int, fmt: str):
     campaign = _campaign(request, code)
-    # Published: rendered from the frozen document alone, never from the ledger.
-    return _download(_published(campaign, number).document, fmt)
+    # Published: rendered from the frozen document alone, never from the ledger;
+    # its project-level basis only as far as the user sees the ledger.
+    return _download(document_for(_published(campaign, number).document, request.user), fmt)
 
 
 @login_required
@@ -642,7 +649,8 @@ def draft_download(request, code: str, fmt: str):
     _require(_roles(request.user, _root(campaign))["sees_all"])
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404
-    return _download(build_bulletin(campaign, _as_of(request, request.GET)), fmt)
+    document = build_bulletin(campaign, _as_of(request, request.GET))
+    return _download(document_for(document, request.user), fmt)
 
 
 # ---------------------------------------------------------------- drill-down
@@ -679,8 +687,8 @@ def _projects_page(request, campaign: Campaign, document: dict, bulletin=None):
     # root sees every row (no query); others get one query for the unit codes.
     total = len(projects)
     if not scope_of(request.user).contains(_root(campaign)):
-        allowed = _visible_codes(request.user, Unit, {p["unit_code"] for p in projects})
-        projects = [p for p in projects if p["unit_code"] in allowed]
+        hidden = basis_units_hidden_from(document, request.user)
+        projects = [p for p in projects if p["unit_code"] not in hidden]
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -6,4 +6,6 @@ app_name = "notify"
 urlpatterns = [
     path("", views.outbox, name="outbox"),
     path("<int:pk>/retry/", views.retry, name="retry"),
+    path("units/<code:code>/", views.unit_channels, name="unit_channels"),
+    path("people/<int:pk>/", views.person_channels, name="person_channels"),
 ]

@@ -4,6 +4,7 @@ The project ledger's pages live in zhaoshang/ledger/views.py."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -25,6 +26,15 @@ from zhaoshang.web.forms import ProgressQueryForm
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request, response=None, credentials=None):
+    """The answer to a login from a locked account or address: 429, in Chinese."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "web/lockout.html", context, status=429)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

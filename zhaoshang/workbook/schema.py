@@ -257,6 +257,26 @@ ADJUSTMENTS = Sheet(
     ),
 )
 
+TASK_SOURCES = ("会议", "领导批示", "通报问题", "通知", "其他")
+TASKS = Sheet(
+    "督办事项",
+    "事项编号",
+    (
+        Column("事项编号", True, CODE),
+        Column("事项内容", True),
+        Column("来源", choices=TASK_SOURCES, note="默认为其他"),
+        Column("行动编码", kind=CODE, note="所属专项行动，可留空"),
+        Column("牵头单位编码", True, CODE),
+        Column("配合单位编码", note="多个用分号 ; 隔开"),
+        Column("责任人"),
+        Column("交办日期", True, DATE),
+        Column("办理时限", True, DATE),
+        Column("办结日期", kind=DATE, note="未办结的留空"),
+        Column("工作目标"),
+        Column("领导关注", kind=FLAG, choices=YES_NO),
+    ),
+)
+
 EVENTS = Sheet(
     "活动",
     "活动编码",
@@ -318,6 +338,7 @@ SHEETS: tuple[Sheet, ...] = (
     FUNDS,
     FOLLOW_UPS,
     ROUNDS,
+    TASKS,
     SCHEME,
     ADJUSTMENTS,
     EVENTS,

@@ -106,13 +106,13 @@ def _write_sheet(book: Workbook, sheet: schema.Sheet) -> None:
     ws.row_dimensions[1].height = 22
 
 
-def write_template(path: str | Path) -> Path:
-    """Write the empty data workbook to ``path`` and return the path."""
+def write_template(path: str | Path, sheets: list[str] | None = None) -> Path:
+    """Write the empty data workbook (or only the named sheets) to ``path``; return the path."""
     book = Workbook()
     book.remove(book.active)
     _write_notes(book)
     for sheet in schema.SHEETS:
-        if sheet.supported:
+        if sheet.supported and (sheets is None or sheet.name in sheets):
             _write_sheet(book, sheet)
     book.properties.creator = "招商引资工作调度平台"
     book.properties.title = "数据工作簿模板"

@@ -19,6 +19,7 @@ from zhaoshang.workbook.sheets.parks import ParksSheet
 from zhaoshang.workbook.sheets.projects import ProjectsSheet
 from zhaoshang.workbook.sheets.submissions import SubmissionsSheet
 from zhaoshang.workbook.sheets.targets import TargetsSheet
+from zhaoshang.workbook.sheets.tasks import TasksSheet
 from zhaoshang.workbook.sheets.units import UnitsSheet
 from zhaoshang.workbook.sheets.users import UsersSheet
 
@@ -35,6 +36,7 @@ HANDLERS: list[type] = [
     FundsSheet,
     FollowUpsSheet,
     SubmissionsSheet,
+    TasksSheet,
     SchemeSheet,
     AdjustmentsSheet,
     EventsSheet,
