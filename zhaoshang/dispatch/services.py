@@ -101,6 +101,10 @@ def do_save_dispatch_settings(
         "task_orange_max_workdays",
         "issuing_office",
         "forecast_in_bulletin",
+        "number_style",
+        "number_prefix",
+        "copy_to",
+        "printing_office",
     }
     if unknown:
         raise TypeError(f"unknown dispatch settings: {sorted(unknown)}")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0001_initial'),
+        ('dispatch', '0003_bulletin_document_parts'),
     ]
 
     operations = [
