@@ -1,5 +1,6 @@
 """Django settings, read from the environment (see docs/deployment.md)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,16 +14,35 @@ DATA_DIR = Path(env_str("ZHAOSHANG_DATA_DIR", str(BASE_DIR.parent / "var"))).res
 
 DEBUG = env_bool("ZHAOSHANG_DEBUG", False)
 SECRET_KEY = env_str("ZHAOSHANG_SECRET_KEY", "")
+
+
+def _private_dir(path: Path) -> None:
+    """A folder only the service user can enter (0700) when the platform creates it."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700)
+        path.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Creates ``path`` readable by the service user alone (0600); tightens an existing one."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
 if not SECRET_KEY:
     # A key kept in the data directory survives restarts without being committed.
     _key_file = DATA_DIR / "secret_key"
     if _key_file.exists():
         SECRET_KEY = _key_file.read_text().strip()
+        _private_file(_key_file)
     else:
         import secrets
 
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        _private_dir(DATA_DIR)
         SECRET_KEY = secrets.token_urlsafe(50)
+        _private_file(_key_file)
         _key_file.write_text(SECRET_KEY)
 ALLOWED_HOSTS = env_list("ZHAOSHANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("ZHAOSHANG_CSRF_TRUSTED_ORIGINS", [])
@@ -114,8 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("ZHAOSHANG_SQLITE_TIMEOUT", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    if DATABASES["default"]["NAME"] != ":memory:":
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # The database file, its WAL and shared-memory files: the service user's alone.
+        _db_file = Path(DATABASES["default"]["NAME"])
+        _private_dir(_db_file.parent)
+        _private_file(_db_file)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("ZHAOSHANG_DB_CONN_MAX_AGE", 60)
 
