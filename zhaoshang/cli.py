@@ -15,6 +15,7 @@ from datetime import date
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
 OWN_COMMANDS |= {"event", "notice", "export", "assess", "remind"}
 OWN_COMMANDS |= {"tasks", "backup", "restore"}
+OWN_COMMANDS |= {"token"}
 # Django's own commands that need the tables, so they also work on a new, empty database.
 MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
@@ -371,6 +372,29 @@ def cmd_generate(args) -> int:
     return 0
 
 
+def cmd_token(args) -> int:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from zhaoshang.api.tokens import do_create_token
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        raise CommandError(f"未找到用户名为「{args.username}」的账号")
+    try:
+        token, key = do_create_token(
+            user, read_only=args.read_only, expires_on=args.expires, name=args.name or "命令行创建"
+        )
+    except ValidationError as exc:
+        raise CommandError("；".join(exc.messages)) from None
+    kind = "只读" if token.read_only else "读写"
+    until = f"，有效期至 {token.expires_on:%Y-%m-%d}" if token.expires_on else "，长期有效"
+    print(f"已为 {user.username} 创建{kind}接口令牌（前缀 {token.prefix}{until}）。")
+    print("令牌只显示这一次，请妥善保存；用法：Authorization: Bearer 令牌")
+    print(key)
+    return 0
+
+
 def cmd_bench(args) -> int:
     from zhaoshang.bench.run import run_benchmarks
 
@@ -470,6 +494,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=2026)
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("token", help="接口令牌")
+    token_sub = p.add_subparsers(dest="token_command", required=True)
+    t = token_sub.add_parser("create", help="为账号创建接口令牌（只显示一次）")
+    t.add_argument("username")
+    t.add_argument("--read-only", action="store_true", help="只读令牌（默认可读写）")
+    t.add_argument("--expires", type=parse_date, help="有效期至（含当天）")
+    t.add_argument("--name", help="用途说明")
+    t.set_defaults(func=cmd_token)
 
     p = sub.add_parser("bench", help="对当前数据库运行性能基准")
     p.add_argument("--repeat", type=int, default=20)
