@@ -531,6 +531,8 @@ def _bulletin_page(request, campaign: Campaign, root: Unit, document: dict, bull
         "published_same_day": published_same_day,
         "direct_row": DIRECT_ROW,
         "projects_url": _projects_url(campaign, bulletin, as_of),
+        # The office turns a flagged line into a task in one click.
+        "can_assign": scope_of(request.user).can_edit(root),
         **roles,
     }
     return render(request, "dispatch/bulletin.html", context)

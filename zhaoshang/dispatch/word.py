@@ -367,6 +367,12 @@ class _Writer:
             section += 1
             write_word_section(self, section)
 
+        if data.get("tasks"):
+            from zhaoshang.supervision.bulletin import write_word_section as write_tasks
+
+            section += 1
+            write_tasks(self, section)
+
         extra = [n for n in data.get("notes", []) if n not in data["summary"]]
         if extra:
             section += 1
