@@ -1,5 +1,7 @@
 """Django settings, read from the environment (see docs/deployment.md)."""
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -12,16 +14,35 @@ DATA_DIR = Path(env_str("ZHAOSHANG_DATA_DIR", str(BASE_DIR.parent / "var"))).res
 
 DEBUG = env_bool("ZHAOSHANG_DEBUG", False)
 SECRET_KEY = env_str("ZHAOSHANG_SECRET_KEY", "")
+
+
+def _private_dir(path: Path) -> None:
+    """A folder only the service user can enter (0700) when the platform creates it."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700)
+        path.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Creates ``path`` readable by the service user alone (0600); tightens an existing one."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
 if not SECRET_KEY:
     # A key kept in the data directory survives restarts without being committed.
     _key_file = DATA_DIR / "secret_key"
     if _key_file.exists():
         SECRET_KEY = _key_file.read_text().strip()
+        _private_file(_key_file)
     else:
         import secrets
 
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        _private_dir(DATA_DIR)
         SECRET_KEY = secrets.token_urlsafe(50)
+        _private_file(_key_file)
         _key_file.write_text(SECRET_KEY)
 ALLOWED_HOSTS = env_list("ZHAOSHANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("ZHAOSHANG_CSRF_TRUSTED_ORIGINS", [])
@@ -44,6 +65,7 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "simple_history",
+    "axes",
     "zhaoshang.org",
     "zhaoshang.ledger",
     "zhaoshang.campaigns",
@@ -55,6 +77,10 @@ INSTALLED_APPS = [
     "zhaoshang.assessment",
     "zhaoshang.web",
     "zhaoshang.workbook",
+    "zhaoshang.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +99,11 @@ MIDDLEWARE = [
     # A save that meets an import's write lock gets 503 「正在导入，请稍后再试」, not a 500.
     "zhaoshang.workbook.middleware.BusyDatabaseMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Scope denials (403/404 raised by a view) into the security log.
+    "zhaoshang.web.middleware.DenialLogMiddleware",
     "zhaoshang.org.middleware.PasswordChangeRequiredMiddleware",
+    # Login throttling: answers a locked-out user or address before any password is hashed.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"
@@ -108,8 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("ZHAOSHANG_SQLITE_TIMEOUT", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    if DATABASES["default"]["NAME"] != ":memory:":
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # The database file, its WAL and shared-memory files: the service user's alone.
+        _db_file = Path(DATABASES["default"]["NAME"])
+        _private_dir(_db_file.parent)
+        _private_file(_db_file)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("ZHAOSHANG_DB_CONN_MAX_AGE", 60)
 
@@ -162,6 +195,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 for every new or changed password; older PBKDF2 hashes still verify and
+# are upgraded to Argon2 at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (docs/security.md): after this many failures in a row an
+# account, and separately an address, is locked for the cool-off time; an
+# administrator unlocks an account on its unit's accounts page.
+AXES_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZHAOSHANG_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zhaoshang.web.views.locked_out"
+AXES_VERBOSE = False
+# Behind the HTTPS proxy every request comes from it: the client is the last X-Forwarded-For hop.
+AXES_CLIENT_IP_CALLABLE = "zhaoshang.security.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -209,9 +263,62 @@ if not 0 <= ZHAOSHANG_REMIND_HOURS[0] < ZHAOSHANG_REMIND_HOURS[1] <= 24:
 ZHAOSHANG_REMIND_ROUND_DAYS = env_int("ZHAOSHANG_REMIND_ROUND_DAYS", 1)
 ZHAOSHANG_REMIND_MAX_ATTEMPTS = env_int("ZHAOSHANG_REMIND_MAX_ATTEMPTS", 5)
 
+# The security log (zhaoshang/security.py): JSON lines, a new file every midnight,
+# ZHAOSHANG_SECURITY_LOG_DAYS files kept (≥ 183: 网络安全法 Art. 21 asks six months).
+SECURITY_LOG_FILE = Path(
+    env_str("ZHAOSHANG_SECURITY_LOG", str(DATA_DIR / "log" / "security.log"))
+).resolve()
+SECURITY_LOG_DAYS = env_int("ZHAOSHANG_SECURITY_LOG_DAYS", 200)
+if SECURITY_LOG_DAYS < 183:
+    raise SettingError(
+        "环境变量 ZHAOSHANG_SECURITY_LOG_DAYS 不能小于 183（安全日志至少保存六个月）"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {
+            "class": "zhaoshang.security.SecurityLogHandler",
+            "filename": str(SECURITY_LOG_FILE),
+            "when": "midnight",
+            "backupCount": SECURITY_LOG_DAYS,
+            "encoding": "utf-8",
+            "formatter": "line",
+        },
+    },
+    "loggers": {
+        "zhaoshang.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # axes writes its own lines for every attempt; the security log has them once.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("ZHAOSHANG_LOG_LEVEL", "WARNING")},
+}
+
+# The REST API (/api/v1/, zhaoshang/api): Bearer tokens or the signed-in session.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "zhaoshang.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["zhaoshang.api.auth.TokenAccess"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "zhaoshang.api.pagination.Pagination",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "招商调度 API",
+    "DESCRIPTION": "招商引资工作调度平台的数据接口：范围与网页相同，修改须带 If-Match。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

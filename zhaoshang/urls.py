@@ -15,9 +15,11 @@ urlpatterns = [
     path("dispatch/", include("zhaoshang.dispatch.urls")),
     path("events/", include("zhaoshang.events.urls")),
     path("tasks/", include("zhaoshang.supervision.urls")),
+    path("api/v1/", include("zhaoshang.api.urls")),
     path("reminders/", include("zhaoshang.notify.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("notices/", include("zhaoshang.notices.urls")),
+    path("import/", include("zhaoshang.workbook.urls")),
     path("invest/", include("zhaoshang.events.public_urls")),
     path("", include("zhaoshang.web.urls")),
 ]

@@ -7,6 +7,7 @@ import zipfile
 import docx
 import openpyxl
 import pytest
+from django.utils import timezone
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -14,7 +15,8 @@ from tests.dispatch.conftest import AS_OF
 from zhaoshang.cli import main
 from zhaoshang.dispatch.bulletin import build_bulletin
 from zhaoshang.dispatch.render import file_name, render
-from zhaoshang.dispatch.services import do_publish_bulletin
+from zhaoshang.dispatch.services import do_publish_bulletin, do_save_dispatch_settings
+from zhaoshang.dispatch.word import combined_findings
 
 pytestmark = pytest.mark.django_db
 
@@ -103,14 +105,18 @@ def test_docx_lists_diagnoses_projects_and_rounds(draft):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "一、总体情况" in text
     assert draft["summary"] in text
-    assert "（一）工作力度差距大（1个）：丁局。" in text
-    assert "丁局近14天跟踪记录0条，不足同级单位中位数4条的一半。" in text
-    assert "（三）信息交流差距大（3个）：乙县、丙开发区、丁局。" in text
+    # Only flagged units, one paragraph per finding.
+    assert (
+        "（一）工作力度差距大（1个）：丁局近14天跟踪记录0条，不足同级单位中位数4条的一半。" in text
+    )
+    assert "（三）信息交流差距大（3个）：乙县应报调度3次、按时报送2次" in text
+    assert "；丙开发区应报调度3次" in text and "；丁局应报调度3次" in text
     assert "本行动开始以来新增合同项目6个，合同投资额42,000.00万元。" in text
     assert "停留在同一阶段超过30天的重点项目1个，请有关单位加快推进。" in text
     assert "未报送2个（丙开发区、丁局）" in text
     stuck = document.tables[3]
-    assert cells(stuck.rows[1]) == ["1", "丙开发区", "项目pC2", "签约", "2026-10-01", "50"]
+    # Dates as people write them: 10月1日 within the bulletin's year.
+    assert cells(stuck.rows[1]) == ["1", "丙开发区", "项目pC2", "签约", "10月1日", "50"]
     # page numbers: a PAGE field on odd (right) and even (left) pages
     section = document.sections[0]
     for footer in (section.footer, section.even_page_footer):
@@ -126,6 +132,53 @@ def test_published_docx_carries_its_number(world):
     assert file_name(bulletin.document, "docx") == "调度通报_DISP_第1期_2026-11-20.docx"
 
 
+def test_docx_has_number_signature_and_imprint_from_the_settings(world):
+    """GB/T 9704 parts: 发文字号 with the configured prefix, 落款 and date, 版记."""
+    do_save_dispatch_settings(
+        world["campaign"],
+        number_style="document",
+        number_prefix="样州招商办",
+        copy_to="州委办公室、州政府办公室",
+        printing_office="样州招商引资工作专班办公室秘书组",
+    )
+    bulletin = do_publish_bulletin(world["campaign"], AS_OF)
+    document = open_docx(bulletin.document)
+    year = bulletin.published_at.year
+    assert document.paragraphs[1].text == f"样州招商办〔{year}〕1号"
+    texts = [p.text for p in document.paragraphs if p.text]
+    day = timezone.localtime(bulletin.published_at).date()
+    issued = f"{day.year}年{day.month}月{day.day}日"
+    # 落款 then its date, right-aligned; then the imprint: 抄送, then 印发机关 and 印发日期.
+    assert texts[-4:] == [
+        "样州招商引资工作专班办公室",
+        issued,
+        "抄送：州委办公室、州政府办公室。",
+        f"样州招商引资工作专班办公室秘书组\t{issued}印发",
+    ]
+    imprint = [p for p in document.paragraphs if p.text.startswith("抄送")][0]
+    assert imprint._p.pPr.find(qn("w:pBdr")) is not None
+
+
+def test_issue_style_is_the_default_and_blank_imprint_uses_the_office(world):
+    bulletin = do_publish_bulletin(world["campaign"], AS_OF)
+    document = open_docx(bulletin.document)
+    assert document.paragraphs[1].text == "第1期"
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert not any(t.startswith("抄送") for t in texts)
+    assert texts[-1].startswith("样州招商引资工作专班办公室\t") and texts[-1].endswith("印发")
+
+
+def test_findings_that_read_the_same_share_one_clause():
+    units = [
+        {"name": "台江县", "text": "台江县尚未引进中国民营企业500强企业。"},
+        {"name": "岑巩县", "text": "岑巩县引进中国民营企业500强企业0家。"},
+        {"name": "雷山县", "text": "雷山县尚未引进中国民营企业500强企业。"},
+    ]
+    assert combined_findings(units) == (
+        "台江县、雷山县尚未引进中国民营企业500强企业；岑巩县引进中国民营企业500强企业0家。"
+    )
+
+
 def test_xlsx_has_the_tables_with_numbers(draft):
     book = openpyxl.load_workbook(io.BytesIO(render(draft, "xlsx")))
     assert book.sheetnames == [
@@ -138,6 +191,7 @@ def test_xlsx_has_the_tables_with_numbers(draft):
         "调度填报",
         "累计进度",
         "项目明细",
+        "完成预测",
     ]
     ranking = book["进度排名"]
     assert ranking.freeze_panes == "D2"

@@ -19,6 +19,9 @@ VALUES = {
     "task_blue_max_workdays": "3",
     "task_orange_max_workdays": "8",
     "issuing_office": "州招商引资工作领导小组办公室",
+    "number_style": "document",
+    "number_prefix": "黔东南招商办",
+    "forecast_in_bulletin": "on",
     "reason": "调度会议定",
 }
 
@@ -39,6 +42,11 @@ def test_the_office_changes_the_thresholds_with_history(client_for, personas):
         21,
         3,
         8,
+    )
+    assert (saved.number_style, saved.number_prefix, saved.forecast_in_bulletin) == (
+        "document",
+        "黔东南招商办",
+        True,
     )
     row = saved.history.latest()
     assert (row.history_user, row.history_change_reason) == (personas.user("admin"), "调度会议定")

@@ -72,3 +72,28 @@ def test_only_the_units_administrators_see_the_page(client_for, personas):
         == 403
     )
     assert not ChannelSet.objects.exists()
+
+
+def test_a_persons_own_channels(client_for, personas):
+    wang = personas.unit("522601").people.get(name="王明")
+    client = client_for("admin")
+    people = client.get("/org/units/522601/people/").content.decode()
+    assert f"/reminders/people/{wang.pk}/" in people
+    response = client.post(
+        f"/reminders/people/{wang.pk}/", {"emails": "wangming@kaili.gov.cn"}, follow=True
+    )
+    assert "王明的提醒渠道" in response.content.decode()
+    assert ChannelSet.objects.get(person=wang).emails == "wangming@kaili.gov.cn"
+    assert client_for("r522631").get(f"/reminders/people/{wang.pk}/").status_code == 404
+
+
+def test_admin_site_never_shows_the_secret(client_for, personas):
+    channels, _changed = do_set_channels(
+        personas.unit("522631"),
+        dingtalk_webhook="https://oapi.example.gov.cn/robot/send?access_token=T",
+        dingtalk_secret=SECRET,
+    )
+    page = client_for("root").get(f"/admin/notify/channelset/{channels.pk}/change/")
+    assert page.status_code == 200 and SECRET not in page.content.decode()
+    listing = client_for("root").get("/admin/notify/channelset/").content.decode()
+    assert SECRET not in listing

@@ -237,10 +237,10 @@ def test_remind_command_exits_1_when_a_send_fails(world, capsys):
 
 
 def test_queries_do_not_grow_with_the_units(world, django_assert_max_num_queries):
-    from zhaoshang.notify.sources import collect
+    from zhaoshang.notify.sources import reporting_rounds
 
     # rounds, holiday table, campaign root is the campaign's unit (select_related),
     # root children, report rows = 4
     with django_assert_max_num_queries(4):
-        dues = collect(THURSDAY)
+        dues = reporting_rounds(THURSDAY)
     assert len(dues) == 3

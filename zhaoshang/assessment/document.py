@@ -41,7 +41,6 @@ def assessment_document(assessment: Assessment) -> dict:
                 for r in assessment.items
             ],
         },
-        "tasks_available": assessment.tasks_available,
         "units": [
             {
                 "code": u.code,
@@ -120,9 +119,10 @@ def records_document(found: UnitRecords) -> dict:
     }
 
 
-def frozen_document(campaign, as_of) -> dict:
+def frozen_document(campaign, as_of, *, with_records: bool = True) -> dict:
     """The assessment with the records behind every point of every unit (what publication keeps).
 
+    Without ``with_records`` only the scores (what the draft page shows).
     ``bulletin`` is the header the Word and Excel files share with the dispatch
     bulletin (red header, title, issuing office); ``number`` is set on publication.
     """
@@ -132,10 +132,11 @@ def frozen_document(campaign, as_of) -> dict:
 
     assessment = compute_assessment(campaign, as_of)
     document = assessment_document(assessment)
-    found = records(assessment)
-    by_code = {u.code: u.unit_id for u in assessment.units}
-    for unit in document["units"]:
-        unit["records"] = records_document(found[by_code[unit["code"]]])
+    if with_records:
+        found = records(assessment)
+        by_code = {u.code: u.unit_id for u in assessment.units}
+        for unit in document["units"]:
+            unit["records"] = records_document(found[by_code[unit["code"]]])
     root = campaign_root(campaign)
     settings = DispatchSettings.objects.filter(campaign=campaign).first()
     office = settings.issuing_office if settings and settings.issuing_office else ""

@@ -27,7 +27,4 @@ def assessment_table(assessment: Assessment) -> str:
         cells += [f"{money(a.points)}（{a.count}{ITEM_UNITS[a.item]}）" for a in u.adjustments]
         cells.append(money(u.total))
         lines.append("\t".join(cells))
-    if not assessment.tasks_available and any(r.item == "overdue_tasks" for r in assessment.items):
-        lines.append("")
-        lines.append("注：督办事项尚未启用，逾期督办事项暂按 0 项计。")
     return "\n".join(lines) + "\n"

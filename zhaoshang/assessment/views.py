@@ -105,13 +105,15 @@ def _published(campaign: Campaign, number: int) -> PublishedAssessment:
     return found
 
 
-def _draft_document(campaign: Campaign, as_of: date, unit_code: str | None = None) -> dict:
-    """The live assessment; with ``unit_code`` the records of that unit only."""
+def _draft_document(
+    campaign: Campaign, as_of: date, unit_code: str | None = None, *, with_records: bool = False
+) -> dict:
+    """The live assessment: the scores, all records (files) or one unit's (drill-down)."""
     from zhaoshang.assessment.document import frozen_document
 
     try:
         if unit_code is None:
-            return frozen_document(campaign, as_of)
+            return frozen_document(campaign, as_of, with_records=with_records)
         assessment = compute_assessment(campaign, as_of)
     except NoScheme:
         raise Http404 from None
@@ -246,8 +248,6 @@ def _page(request, campaign: Campaign, root: Unit, document: dict, published=Non
         "indicator_words": INDICATOR_WORDS,
         "item_words": ITEM_WORDS,
         "drillable": _visible_codes(request.user, Unit, codes),
-        "tasks_note": not document.get("tasks_available", True)
-        and any(r["item"] == "overdue_tasks" for r in document["scheme"]["adjustments"]),
         **roles,
     }
     return render(request, "assessment/assessment.html", context)
@@ -285,13 +285,18 @@ def _unit_page(request, campaign: Campaign, document: dict, unit_code: str, publ
         "industrial_projects": [p for p in projects if p["is_industrial"]],
         "funds_in_place": [p for p in projects if p["funds"] and float(p["funds"])],
     }
+    has_top500_item = any(a["item"] == "top500" for a in unit["adjustments"])
     lines = []
     for s in unit["items"]:
+        anchor = f"records-{s['indicator']}"
+        if s["indicator"] == "top500_enterprises" and has_top500_item:
+            anchor = "records-top500"  # the same enterprises, listed once
         lines.append(
             {
                 **s,
                 "projects": by_indicator.get(s["indicator"]),
                 "ratio_words": ratio_words(s["ratio"]),
+                "anchor": anchor,
             }
         )
     adjustments = [
@@ -384,4 +389,5 @@ def draft_download(request, code: str, fmt: str):
     _require(_roles(request.user, _root(campaign))["sees_all"])
     if fmt not in FORMATS:
         raise Http404
-    return _download(_draft_document(campaign, _as_of(request, request.GET)), fmt)
+    document = _draft_document(campaign, _as_of(request, request.GET), with_records=True)
+    return _download(document, fmt)

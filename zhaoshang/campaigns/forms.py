@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from zhaoshang.campaigns.models import Campaign, Indicator, Milestone, ScheduleMode
 from zhaoshang.campaigns.services import MAX_PCT
+from zhaoshang.codes import code_problem
+from zhaoshang.org.forms import UnitChoiceField
+from zhaoshang.org.models import Unit
 from zhaoshang.stamps import StampField, stamp
 from zhaoshang.web.forms import DateInput
 from zhaoshang.web.templatetags.zs_format import cn_date
@@ -105,6 +108,90 @@ class CampaignForm(forms.Form):
                 _("红色上限须低于绿色下限（否则没有黄色区间）。"),
             )
         return data
+
+
+class NewCampaignForm(forms.Form):
+    """A new campaign, usually next year's set up like this year's."""
+
+    copy_from = forms.ModelChoiceField(
+        label=gettext_lazy("参照专项行动"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("（不复制，从空白开始）"),
+        help_text=gettext_lazy("复制其红黄绿界限、认定规则和节点（按开始日期的变化顺延）"),
+    )
+    copy_targets = forms.BooleanField(
+        label=gettext_lazy("同时复制各单位目标任务"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("目标值、责任人和完成时限照搬，之后可在“目标分解”中调整"),
+    )
+    code = forms.CharField(
+        label=gettext_lazy("行动编码"),
+        max_length=32,
+        help_text=gettext_lazy("字母、数字或汉字，例如 MQDH2027；用于网址和数据工作簿"),
+    )
+    name = forms.CharField(label=gettext_lazy("行动名称"), max_length=200)
+    unit = UnitChoiceField(
+        label=gettext_lazy("组织单位"), queryset=Unit.objects.none(), empty_label=None
+    )
+    start = forms.DateField(label=gettext_lazy("开始日期"), widget=DateInput())
+    end = forms.DateField(label=gettext_lazy("结束日期"), widget=DateInput())
+    mode = forms.ChoiceField(
+        label=gettext_lazy("进度模式"),
+        choices=ScheduleMode.choices,
+        initial=ScheduleMode.LINEAR,
+        widget=forms.RadioSelect,
+    )
+    primary_indicator = forms.ChoiceField(
+        label=gettext_lazy("主指标"),
+        choices=Indicator.choices,
+        help_text=gettext_lazy("排名和红黄绿状态按此指标计算"),
+    )
+
+    def __init__(self, *args, campaigns, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copy_from"].queryset = campaigns
+        self.fields["unit"].queryset = units
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        problem = code_problem(code, label=_("行动编码"), max_length=32)
+        if problem:
+            raise forms.ValidationError(problem)
+        if Campaign.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("行动编码 %(code)s 已被使用，请换一个") % {"code": code})
+        return code
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("结束日期不能早于开始日期。"))
+        return data
+
+    @staticmethod
+    def initial_from(source: Campaign) -> dict:
+        """Next year's campaign as a guess: same window a year later, the name's year bumped."""
+
+        def next_year(day: date) -> date:
+            try:
+                return day.replace(year=day.year + 1)
+            except ValueError:  # 29 February
+                return day.replace(year=day.year + 1, day=28)
+
+        year, following = str(source.start.year), str(source.start.year + 1)
+        return {
+            "copy_from": source.pk,
+            "copy_targets": True,
+            "code": source.code.replace(year, following) if year in source.code else "",
+            "name": source.name.replace(year, following),
+            "unit": source.unit_id,
+            "start": next_year(source.start),
+            "end": next_year(source.end),
+            "mode": source.mode,
+            "primary_indicator": source.primary_indicator,
+        }
 
 
 class MilestoneForm(forms.Form):

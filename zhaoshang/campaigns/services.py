@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhaoshang.campaigns.models import Campaign, Milestone, Target
+from zhaoshang.engine.progress import campaign_root
 from zhaoshang.history import assign, mark, save_changes
 from zhaoshang.org.models import Person, Unit
 from zhaoshang.org.scope import require_manage, scope_of
@@ -224,3 +225,90 @@ def do_delete_target(target: Target, *, actor=None, reason: str | None = None) -
         _check_manage(actor, target_governor(target.campaign, target.unit))
     mark(target, actor, reason)
     target.delete()
+
+
+def _shifted(day: date | None, delta, start: date, end: date) -> date | None:
+    """``day`` moved by ``delta`` and kept inside the new window."""
+    if day is None:
+        return None
+    return min(max(day + delta, start), end)
+
+
+@transaction.atomic
+def do_create_campaign(
+    code: str,
+    *,
+    name: str,
+    start: date,
+    end: date,
+    mode: str,
+    primary_indicator: str,
+    unit: Unit | None = None,
+    copy_from: Campaign | None = None,
+    copy_targets: bool = True,
+    actor=None,
+) -> tuple[Campaign, dict[str, int]]:
+    """A new campaign, optionally set up like ``copy_from`` (last year's).
+
+    Copied: the thresholds, the eligibility rules, the milestones (moved by as
+    many days as the start moved, kept inside the new window) and, with
+    ``copy_targets``, every unit's targets with their responsible person and
+    deadline (moved the same way). Each write goes through its own service, so
+    history records every copied row with the reason naming the source.
+    """
+    if Campaign.objects.filter(code=code).exists():
+        raise ValidationError(_("行动编码 %(code)s 已被使用，请换一个") % {"code": code})
+    reason = (
+        _("复制自 %(name)s（%(code)s）") % {"name": copy_from.name, "code": copy_from.code}
+        if copy_from is not None
+        else _("新建专项行动")
+    )
+    campaign, _created, _changed = do_save_campaign(
+        code,
+        name=name,
+        start=start,
+        end=end,
+        mode=mode,
+        primary_indicator=primary_indicator,
+        unit=unit,
+        green_gap_pp=copy_from.green_gap_pp if copy_from else None,
+        red_gap_pp=copy_from.red_gap_pp if copy_from else None,
+        actor=actor,
+        reason=reason,
+    )
+    counts = {"milestones": 0, "targets": 0}
+    if copy_from is None:
+        return campaign, counts
+    if copy_from.eligibility:
+        save_changes(campaign, {"eligibility": copy_from.eligibility}, actor=actor, reason=reason)
+    delta = start - copy_from.start
+    for milestone in copy_from.milestones.order_by("on"):
+        do_save_milestone(
+            campaign,
+            _shifted(milestone.on, delta, start, end),
+            milestone.pct,
+            actor=actor,
+            reason=reason,
+        )
+        counts["milestones"] += 1
+    if copy_targets:
+        # Only units inside the new campaign's tree (its organising unit may differ).
+        root = campaign_root(campaign)
+        targets = (
+            copy_from.targets.filter(unit__path__startswith=root.path)
+            .select_related("unit", "person")
+            .order_by("unit__path")
+        )
+        for target in targets:
+            do_save_target(
+                campaign,
+                target.unit,
+                target.indicator,
+                target.value,
+                person=target.person,
+                deadline=_shifted(target.deadline, delta, start, end),
+                actor=actor,
+                reason=reason,
+            )
+            counts["targets"] += 1
+    return campaign, counts

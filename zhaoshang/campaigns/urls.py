@@ -5,6 +5,8 @@ from zhaoshang.campaigns import views
 app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
+    path("new/", views.campaign_create, name="create"),
+    path("<code:source>/copy/", views.campaign_create, name="copy"),
     path("<str:code>/", views.campaign_settings, name="settings"),
     path("<str:code>/milestones/", views.milestone_add, name="milestone_add"),
     path("<str:code>/milestones/<int:pk>/", views.milestone_edit, name="milestone_edit"),

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhaoshang.campaigns.editor import DEFAULT_DEPTH, TargetCell, build_tree
-from zhaoshang.campaigns.forms import CampaignForm, MilestoneForm, TargetForm
+from zhaoshang.campaigns.forms import CampaignForm, MilestoneForm, NewCampaignForm, TargetForm
 from zhaoshang.campaigns.models import MONEY_INDICATORS, Campaign, Indicator, Milestone, Target
 from zhaoshang.campaigns.services import (
     do_change_milestone,
+    do_create_campaign,
     do_delete_milestone,
     do_delete_target,
     do_save_campaign,
@@ -31,6 +32,7 @@ from zhaoshang.campaigns.services import (
 )
 from zhaoshang.engine.progress import UnknownUnit, campaign_root
 from zhaoshang.org.changes import history_entries
+from zhaoshang.org.forms import managed_units
 from zhaoshang.org.models import Person, Unit
 from zhaoshang.org.scope import get_visible_or_404, scope_of, visible
 from zhaoshang.org.services import do_save_person
@@ -81,7 +83,56 @@ def campaign_list(request):
     campaigns = list(
         visible(Campaign.objects.select_related("unit"), request.user).order_by("-start", "code")
     )
-    return render(request, "campaigns/list.html", {"campaigns": campaigns})
+    can_create = managed_units(request.user).exists()
+    return render(
+        request, "campaigns/list.html", {"campaigns": campaigns, "can_create": can_create}
+    )
+
+
+# ---------------------------------------------------------------- new campaign
+
+
+@login_required
+def campaign_create(request, source: str | None = None):
+    """新建专项行动, blank or copied from a visible campaign (``/campaigns/<code>/copy/``)."""
+    units = managed_units(request.user).order_by("path")
+    if not units.exists():
+        raise PermissionDenied
+    campaigns = visible(Campaign.objects.all(), request.user).order_by("-start", "code")
+    initial = {}
+    if source is not None:
+        initial = NewCampaignForm.initial_from(_campaign(request, source))
+    form = NewCampaignForm(request.POST or None, initial=initial, campaigns=campaigns, units=units)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            campaign, counts = do_create_campaign(
+                d["code"],
+                name=d["name"],
+                start=d["start"],
+                end=d["end"],
+                mode=d["mode"],
+                primary_indicator=d["primary_indicator"],
+                unit=d["unit"],
+                copy_from=d["copy_from"],
+                copy_targets=d["copy_targets"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            if d["copy_from"] is not None:
+                messages.success(
+                    request,
+                    _("已建立%(name)s，复制了 %(m)d 个节点和 %(t)d 项目标任务。")
+                    % {"name": campaign.name, "m": counts["milestones"], "t": counts["targets"]},
+                )
+            else:
+                messages.success(
+                    request, _("已建立%(name)s，请设置节点并分解目标。") % {"name": campaign.name}
+                )
+            return redirect("campaigns:settings", campaign.code)
+    return render(request, "campaigns/new.html", {"form": form, "source": source})
 
 
 # ---------------------------------------------------------------- settings

@@ -34,6 +34,10 @@ class DispatchSettingsAdmin(ReadOnlyAdmin):
         "stale_ledger_days",
         "stuck_key_days",
         "issuing_office",
+        "number_style",
+        "number_prefix",
+        "copy_to",
+        "printing_office",
     )
     list_select_related = ("campaign",)
 

@@ -176,6 +176,10 @@ def build_bulletin(
         "number": None,
         "title": f"关于{campaign.name}工作推进情况的通报",
         "issuing_office": settings.issuing_office or f"{root.name}招商引资工作专班办公室",
+        "number_style": settings.number_style,
+        "number_prefix": settings.number_prefix,
+        "copy_to": settings.copy_to,
+        "printing_office": settings.printing_office,
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "published_at": None,
         "published_by": None,
@@ -210,6 +214,7 @@ def build_bulletin(
     }
     doc["events"] = _events(campaign, as_of, unit)
     doc["tasks"] = _tasks(campaign, as_of, unit)
+    doc["forecast"] = _forecast(campaign, as_of, progress, settings)
     return doc
 
 
@@ -218,6 +223,22 @@ def _tasks(campaign: Campaign, as_of: date, unit: Unit) -> dict | None:
     from zhaoshang.supervision.bulletin import tasks_section
 
     return tasks_section(campaign, as_of, unit)
+
+
+def _forecast(campaign: Campaign, as_of: date, progress: Progress, settings) -> dict | None:
+    """The forecast section (engine.forecast), unless the office switched it off."""
+    if not settings.forecast_in_bulletin:
+        return None
+    from zhaoshang.engine.forecast import forecast, forecast_document
+
+    found = forecast(campaign, as_of, progress=progress)
+    if found is None:
+        return None
+    section = forecast_document(found)
+    # A bulletin names only the projects that matter most for the whole campaign.
+    for child in section["children"]:
+        child["key_projects"] = []
+    return section
 
 
 def _events(campaign: Campaign, as_of: date, unit: Unit) -> list[dict]:

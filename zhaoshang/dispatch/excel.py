@@ -575,6 +575,10 @@ class _Book:
             from zhaoshang.events.bulletin import write_excel_sheet
 
             write_excel_sheet(self)
+        if self.data.get("forecast"):
+            from zhaoshang.dispatch.forecast_section import write_excel_sheet as forecast_sheet
+
+            forecast_sheet(self)
         self.book.close()
         return self.out.getvalue()
 

@@ -134,6 +134,11 @@ SETTINGS_FIELDS = (
     "task_blue_max_workdays",
     "task_orange_max_workdays",
     "issuing_office",
+    "number_style",
+    "number_prefix",
+    "copy_to",
+    "printing_office",
+    "forecast_in_bulletin",
 )
 
 

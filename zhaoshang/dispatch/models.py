@@ -81,6 +81,36 @@ class DispatchSettings(models.Model):
         blank=True,
         help_text=_("通报落款；为空时用“组织单位名称 + 招商引资工作专班办公室”"),
     )
+    # GB/T 9704 parts of the Word bulletin: 发文字号, 版记 (抄送, 印发机关).
+    number_style = models.CharField(
+        _("期号样式"),
+        max_length=10,
+        choices=[("issue", _("第N期（简报式）")), ("document", _("〔年份〕N号（文件式）"))],
+        default="issue",
+    )
+    number_prefix = models.CharField(
+        _("发文字号前缀"),
+        max_length=50,
+        blank=True,
+        help_text=_("文件式发文字号的机关代字，例如“黔东南招商办”，得到“黔东南招商办〔2026〕3号”"),
+    )
+    copy_to = models.CharField(
+        _("抄送"),
+        max_length=300,
+        blank=True,
+        help_text=_("版记中的抄送机关，用顿号分隔；为空时不印抄送"),
+    )
+    printing_office = models.CharField(
+        _("印发机关"),
+        max_length=100,
+        blank=True,
+        help_text=_("版记中的印发机关；为空时用发文单位"),
+    )
+    forecast_in_bulletin = models.BooleanField(
+        _("通报含完成预测"),
+        default=True,
+        help_text=_("在通报中列出各单位到下一节点和行动结束的预计完成情况"),
+    )
     history = HistoricalRecords()
 
     class Meta:

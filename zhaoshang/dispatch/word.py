@@ -37,6 +37,7 @@ from zhaoshang.dispatch.tables import (
     ranked_rows,
     stage_words,
 )
+from zhaoshang.formatting import cn_short_date
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -57,6 +58,9 @@ LINE_PITCH = Pt(28.95)
 BODY_SIZE = Pt(16)  # 3号
 TABLE_SIZE = Pt(10.5)  # 五号
 ROWS_SHOWN = 30  # longer lists are left to the Excel version
+# The new contracts are listed largest first; the bulletin shows the head of the list
+# (21 units' bulletin in about six pages), the Excel version all of them.
+CONTRACT_ROWS_SHOWN = 15
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -95,6 +99,7 @@ def _paragraph_format(paragraph, *, indent: bool = True, exact: bool = True, ali
 class _Writer:
     def __init__(self, document: dict):
         self.data = document
+        self.year = date.fromisoformat(document["as_of"]).year
         self.doc = Document()
         self._page_setup()
         self._styles()
@@ -188,15 +193,14 @@ class _Writer:
             color=RED,
             exact=False,
         ).paragraph_format.space_after = Pt(12)
-        issue = f"第{header['number']}期" if header["number"] else "（征求意见稿）"
-        self.para(issue, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+        self.para(issue_number(header), indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
         line = self.para(indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
         line.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
         _font(
             line.add_run(f"{header['issuing_office']}\t{_issued_on(header)}"), BODY_FONT, BODY_SIZE
         )
         # The red rule under the header (版头中的分隔线), drawn as the paragraph's bottom border.
-        borders = OxmlElement("w:pBdr")
+        borders = _borders(line)
         bottom = OxmlElement("w:bottom")
         for key, value in (
             ("w:val", "single"),
@@ -206,7 +210,6 @@ class _Writer:
         ):
             bottom.set(qn(key), value)
         borders.append(bottom)
-        line._p.get_or_add_pPr().append(borders)
         self.para(exact=True, indent=False)
 
     def title(self) -> None:
@@ -279,6 +282,7 @@ class _Writer:
                 cell.width = Mm(widths_mm[c])
                 paragraph = cell.paragraphs[0]
                 _paragraph_format(paragraph, indent=False, exact=False)
+                _off_grid(paragraph)
                 if r == 0:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 elif c in align_right:
@@ -373,6 +377,12 @@ class _Writer:
             section += 1
             write_tasks(self, section)
 
+        if data.get("forecast"):
+            from zhaoshang.dispatch.forecast_section import write_word_section as forecast_word
+
+            section += 1
+            forecast_word(self, section)
+
         extra = [n for n in data.get("notes", []) if n not in data["summary"]]
         if extra:
             section += 1
@@ -380,6 +390,8 @@ class _Writer:
             for note in extra:
                 self.para(note)
 
+        self.signature()
+        self.imprint()
         self.page_numbers()
         out = io.BytesIO()
         self.doc.save(out)
@@ -501,10 +513,11 @@ class _Writer:
         for number, entry in enumerate(lists, start=1):
             units = entry["units"]
             if units:
-                names = "、".join(u["name"] for u in units)
-                self.subheading(number, f"{entry['label']}（{len(units)}个）", f"：{names}。")
-                for u in units:
-                    self.para(u["text"])
+                # Only flagged units, in one paragraph per finding: units whose
+                # finding reads the same are named together in one sentence.
+                self.subheading(
+                    number, f"{entry['label']}（{len(units)}个）", "：" + combined_findings(units)
+                )
             else:
                 self.subheading(number, entry["label"], "：无。")
         t = self.data["thresholds"]
@@ -515,6 +528,38 @@ class _Writer:
             size=Pt(12),
             exact=False,
         )
+
+    def signature(self) -> None:
+        """落款 and date, right-aligned four characters in from the margin (GB/T 9704 7.3.5)."""
+        header = self.data["bulletin"]
+        self.para(indent=False)
+        for text in (header["issuing_office"], _issued_on(header)):
+            paragraph = self.para(text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            paragraph.paragraph_format.right_indent = Pt(16 * 4)
+
+    def imprint(self) -> None:
+        """版记 on the last page: 抄送 and 印发机关 with 印发日期 between the rules."""
+        header = self.data["bulletin"]
+        self.para(indent=False)
+        rows = []
+        if header.get("copy_to"):
+            rows.append(("copy_to", f"抄送：{header['copy_to'].rstrip('。')}。"))
+        printer = header.get("printing_office") or header["issuing_office"]
+        rows.append(("printed", f"{printer}\t{_issued_on(header)}印发"))
+        for index, (kind, text) in enumerate(rows):
+            paragraph = self.para(indent=False, align=WD_ALIGN_PARAGRAPH.LEFT, exact=False)
+            fmt = paragraph.paragraph_format
+            fmt.left_indent = fmt.right_indent = Pt(14)
+            if kind == "printed":
+                fmt.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM) - Pt(28), WD_TAB_ALIGNMENT.RIGHT)
+            if kind == "copy_to":
+                # 抄送 hangs: the second line starts under the first organ's name.
+                fmt.first_line_indent = Pt(-14 * 3)
+                fmt.left_indent = Pt(14 * 4)
+            _font(paragraph.add_run(text), BODY_FONT, Pt(14))
+            # The first and last rules are thick (0.35 mm), those between thin (0.25 mm).
+            _rule(paragraph, "top", thick=index == 0)
+            _rule(paragraph, "bottom", thick=index == len(rows) - 1)
 
     def new_contracts(self) -> None:
         block = self.data["new_contracts"]
@@ -537,7 +582,7 @@ class _Writer:
             + "。"
         )
         rows = []
-        for i, p in enumerate(block["projects"][:ROWS_SHOWN], start=1):
+        for i, p in enumerate(block["projects"][:CONTRACT_ROWS_SHOWN], start=1):
             name = p["name"] + ("（补录）" if p.get("late_entry") else "")
             rows.append(
                 [
@@ -545,7 +590,7 @@ class _Writer:
                     p["unit_name"],
                     name,
                     fmt_amount("contract_amount", p["amount"]),
-                    p["contract_on"],
+                    cn_short_date(p["contract_on"], self.year),
                 ]
             )
         self.table(
@@ -554,9 +599,10 @@ class _Writer:
             [12, 30, 60, 28, 26],
             align_right={3},
         )
-        if block["count"] > ROWS_SHOWN:
+        if block["count"] > CONTRACT_ROWS_SHOWN:
+            rest = block["count"] - CONTRACT_ROWS_SHOWN
             self.para(
-                f"以上按合同投资额列前{ROWS_SHOWN}个，其余{block['count'] - ROWS_SHOWN}个见Excel版。",
+                f"以上按合同投资额列前{CONTRACT_ROWS_SHOWN}个，其余{rest}个见Excel版。",
                 size=Pt(12),
                 exact=False,
             )
@@ -570,7 +616,14 @@ class _Writer:
             f"停留在同一阶段超过{block['days']}天的重点项目{len(block['projects'])}个，请有关单位加快推进。"
         )
         rows = [
-            [str(i), p["unit_name"], p["name"], stage_words(p), p["since"], str(p["days"])]
+            [
+                str(i),
+                p["unit_name"],
+                p["name"],
+                stage_words(p),
+                cn_short_date(p["since"], self.year),
+                str(p["days"]),
+            ]
             for i, p in enumerate(block["projects"][:ROWS_SHOWN], start=1)
         ]
         self.table(
@@ -623,6 +676,80 @@ def _page_field(paragraph) -> None:
             element.set(qn("xml:space"), "preserve")
             element.text = value
         run._r.append(element)
+
+
+def issue_number(header: dict) -> str:
+    """第3期 (简报式) or 黔东南招商办〔2026〕3号 (文件式); the draft says so instead."""
+    number = header.get("number")
+    if not number:
+        return "（征求意见稿）"
+    if header.get("number_style") == "document":
+        stamp = header.get("published_at") or header.get("generated_at")
+        year = datetime.fromisoformat(stamp).year if stamp else date.today().year
+        return f"{header.get('number_prefix') or ''}〔{year}〕{number}号"
+    return f"第{number}期"
+
+
+def combined_findings(units: list[dict]) -> str:
+    """One sentence for the units of one finding: same wording, one clause naming them all.
+
+    Each unit's text starts with its name (岑巩县尚未引进……); texts that are the same
+    once the name is taken off are written once after the names joined by 、.
+    """
+    groups: dict[str, list[str]] = {}
+    for unit in units:
+        text = unit["text"]
+        rest = text[len(unit["name"]) :] if text.startswith(unit["name"]) else None
+        key = rest if rest is not None else text
+        groups.setdefault(key, []).append(unit["name"] if rest is not None else "")
+    clauses = []
+    for rest, names in groups.items():
+        named = "、".join(n for n in names if n)
+        clauses.append((named + rest).rstrip("。；;"))
+    return "；".join(clauses) + "。"
+
+
+# What follows w:pBdr inside w:pPr (ECMA-376 order; Word refuses a file out of order).
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
+
+
+def _borders(paragraph):
+    """The paragraph's w:pBdr, created in its schema position."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.insert_element_before(borders, *_AFTER_PBDR)
+    return borders
+
+
+def _off_grid(paragraph) -> None:
+    """Table text keeps its own (single) line height instead of the body's 28.95 pt grid
+    line: a 五号 row then takes half the height, and a 21-unit table half a page less."""
+    ppr = paragraph._p.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    ppr.insert_element_before(snap, *_AFTER_PBDR[_AFTER_PBDR.index("w:snapToGrid") + 1 :])
+
+
+def _rule(paragraph, side: str, *, thick: bool) -> None:
+    borders = _borders(paragraph)
+    line = OxmlElement(f"w:{side}")
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", "8" if thick else "4"),
+        ("w:space", "1"),
+        ("w:color", "000000"),
+    ):
+        line.set(qn(key), value)
+    borders.append(line)
 
 
 def _plain(value) -> str:

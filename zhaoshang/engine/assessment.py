@@ -14,7 +14,7 @@ Every part is rounded half-up to 2 decimals and the total is the sum of the
 rounded parts; equal totals share a rank (1, 2, 2, 4).
 
 Queries: the progress engine's, plus one for the rounds and one for the
-submissions, plus one for the tasks once supervised tasks exist.
+submissions, plus one for the supervised tasks.
 :func:`records` gives the records behind every point (a few more queries,
 whatever the number of units).
 """
@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.apps import apps
 from django.db.models import F, Q
 
 from zhaoshang.campaigns.models import Campaign, Indicator
@@ -117,8 +116,6 @@ class Assessment:
     items: list[ItemRule]
     units: list[UnitScore]
     progress: Progress
-    # False until supervised tasks exist: the 逾期督办事项 item then counts nothing.
-    tasks_available: bool = True
     # Per assessed unit: ids of the late or missing rounds, and of the overdue tasks.
     late_rounds: dict[int, list[int]] = field(default_factory=dict)
     overdue_tasks: dict[int, list[int]] = field(default_factory=dict)
@@ -204,11 +201,8 @@ def compute_assessment(campaign: Campaign, as_of: date) -> Assessment:
 
     wanted = {rule.item for rule in items}
     late = _late_rounds(campaign, as_of, rows) if LATE_REPORTS in wanted else {}
-    tasks_available = True
-    overdue: dict[int, list[int]] = {}
-    if OVERDUE_TASKS in wanted:
-        tasks_available, overdue = _overdue_tasks(as_of, assessed)
     paths = {r.unit_id: unit_path for r, unit_path in _paths(assessed)}
+    overdue = _overdue_tasks(as_of, paths) if OVERDUE_TASKS in wanted else {}
 
     units = []
     for row in assessed:
@@ -258,7 +252,6 @@ def compute_assessment(campaign: Campaign, as_of: date) -> Assessment:
         items=items,
         units=units,
         progress=progress,
-        tasks_available=tasks_available,
         late_rounds=late,
         overdue_tasks=overdue,
     )
@@ -299,29 +292,25 @@ def _late_rounds(campaign: Campaign, as_of: date, rows: dict) -> dict[int, list[
     return late
 
 
-def _overdue_tasks(as_of: date, assessed) -> tuple[bool, dict[int, list[int]]]:
-    """Tasks led by each unit or its subtree overdue on the day or closed after their deadline.
+def _overdue_tasks(as_of: date, paths: dict[int, str]) -> dict[int, list[int]]:
+    """Ids of the tasks led by each unit or its subtree overdue on the day or closed late."""
+    from zhaoshang.supervision.models import Task
 
-    Returns (available, ids per unit); without supervised tasks nothing is counted.
-    """
-    if not apps.is_installed("zhaoshang.supervision"):
-        return False, {}
-    from zhaoshang.supervision.models import Task  # noqa: PLC0415
-
-    paths = dict(_paths(assessed))
     found: dict[int, list[int]] = defaultdict(list)
+    # As the supervision engine reads a task on a day: assigned by then; closed
+    # by then after the deadline (done late), or still open past it (overdue).
     overdue_q = Q(deadline__lt=as_of) & (Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
     late_q = Q(closed_on__lte=as_of, closed_on__gt=F("deadline"))
-    by_path = {path: row.unit_id for row, path in paths.items()}
+    by_path = {path: unit_id for unit_id, path in paths.items() if path}
     for task_id, lead_path in (
-        Task.objects.filter(overdue_q | late_q)
+        Task.objects.filter(overdue_q | late_q, assigned_on__lte=as_of)
         .filter(_any_path_q("lead_unit__path", by_path))
         .values_list("id", "lead_unit__path")
     ):
         for path, unit_id in by_path.items():
             if lead_path.startswith(path):
                 found[unit_id].append(task_id)
-    return True, dict(found)
+    return dict(found)
 
 
 def _any_path_q(lookup: str, paths) -> Q:
@@ -477,7 +466,7 @@ def records(assessment: Assessment, unit_ids: set[int] | None = None) -> dict[in
                 )
     task_ids = {tid for u in units for tid in assessment.overdue_tasks.get(u.unit_id, ())}
     if task_ids:
-        from zhaoshang.supervision.models import Task  # noqa: PLC0415
+        from zhaoshang.supervision.models import Task
 
         tasks = {t.pk: t for t in Task.objects.filter(pk__in=task_ids).select_related("lead_unit")}
         for u in units:

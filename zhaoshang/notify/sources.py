@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhaoshang.org.models import Person, Unit
 
@@ -165,5 +167,82 @@ def reporting_rounds(as_of: date) -> list[Due]:
 
 @source
 def supervised_tasks(as_of: date) -> list[Due]:
-    """Tasks due soon or overdue (the supervision app's engine status)."""
-    return []
+    """Tasks due soon or overdue (the supervision app's engine status), to the lead unit
+    and to its responsible person when that person has channels of their own."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhaoshang.supervision"):
+        return []
+    from zhaoshang.notify.models import ReminderKind
+    from zhaoshang.supervision.models import Task
+    from zhaoshang.supervision.queries import listed, with_status
+
+    views = [
+        v
+        for v in with_status(
+            listed(
+                Task.objects.filter(
+                    Q(closed_on__isnull=True) | Q(closed_on__gt=as_of), assigned_on__lte=as_of
+                )
+            ),
+            as_of,
+        )
+        if v.status.status in ("due_soon", "overdue")
+    ]
+    wanted = {(v.task.lead_unit_id, v.task.person) for v in views if v.task.person}
+    people = {}
+    if wanted:
+        for person in Person.objects.filter(
+            unit_id__in={u for u, _n in wanted}, name__in={n for _u, n in wanted}
+        ):
+            people[(person.unit_id, person.name)] = person
+    dues = []
+    for v in views:
+        task, status = v.task, v.status
+        subject, body = task_due_text(task, status)
+        kind = ReminderKind.TASK_OVERDUE if status.status == "overdue" else ReminderKind.TASK_DUE
+        person = people.get((task.lead_unit_id, task.person))
+        dues.append(Due(kind, f"task:{task.code}", task.lead_unit, subject, body, person))
+    return dues
+
+
+LEVEL_WORDS = {
+    "blue": gettext_lazy("蓝色督办"),
+    "orange": gettext_lazy("橙色督办"),
+    "red": gettext_lazy("红色督办"),
+}
+
+
+def task_due_text(task, status) -> tuple[str, str]:
+    """(subject, body) of a supervised task's reminder."""
+    deadline = f"{task.deadline.month}月{task.deadline.day}日"
+    if status.status == "overdue":
+        subject = _("【%(level)s】%(code)s %(content)s") % {
+            "level": LEVEL_WORDS.get(status.level or "") or _("督办事项逾期"),
+            "code": task.code,
+            "content": task.content[:40],
+        }
+        body = _(
+            "%(unit)s：督办事项「%(content)s」（%(code)s）办理时限为%(deadline)s，"
+            "已逾期 %(n)d 个工作日，请尽快办结并反馈。"
+        ) % {
+            "unit": task.lead_unit.name,
+            "content": task.content,
+            "code": task.code,
+            "deadline": deadline,
+            "n": status.workdays_overdue,
+        }
+    else:
+        subject = _("【督办事项即将到期】%(code)s %(content)s") % {
+            "code": task.code,
+            "content": task.content[:40],
+        }
+        body = _(
+            "%(unit)s：督办事项「%(content)s」（%(code)s）办理时限为%(deadline)s，请按时办结并反馈。"
+        ) % {
+            "unit": task.lead_unit.name,
+            "content": task.content,
+            "code": task.code,
+            "deadline": deadline,
+        }
+    return subject, body

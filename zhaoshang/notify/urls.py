@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.outbox, name="outbox"),
     path("<int:pk>/retry/", views.retry, name="retry"),
     path("units/<code:code>/", views.unit_channels, name="unit_channels"),
+    path("people/<int:pk>/", views.person_channels, name="person_channels"),
 ]

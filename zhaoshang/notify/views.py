@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -86,13 +87,31 @@ def retry(request, pk: int):
 @login_required
 def unit_channels(request, code: str):
     """A unit's reminder channels, for its administrators; 发送测试 tries each at once."""
+    from zhaoshang.org.views import _unit
+
+    unit = _unit(request, code)
+    return _channels_page(request, unit, unit, reverse("notify:unit_channels", args=[unit.code]))
+
+
+@login_required
+def person_channels(request, pk: int):
+    """A responsible person's own channels (their tasks' reminders), for the unit's administrators."""
+    from zhaoshang.org.views import _person
+
+    person = _person(request, pk)
+    return _channels_page(
+        request, person, person.unit, reverse("notify:person_channels", args=[person.pk])
+    )
+
+
+def _channels_page(request, owner, unit, here: str):
     from zhaoshang.notify.channels import DeliveryError, deliver
     from zhaoshang.notify.forms import ChannelsForm
     from zhaoshang.notify.services import KEEP_SECRET, do_set_channels
-    from zhaoshang.org.views import _unit, _unit_context
+    from zhaoshang.org.views import _unit_context
 
-    unit = _unit(request, code)
-    stored = ChannelSet.objects.filter(unit=unit).first()
+    is_unit = owner is unit
+    stored = ChannelSet.objects.filter(**{"unit" if is_unit else "person": owner}).first()
     if request.method == "POST" and request.POST.get("action") == "test":
         if stored is None or not stored.kinds():
             messages.error(request, _("尚未设置提醒渠道。"))
@@ -103,18 +122,18 @@ def unit_channels(request, code: str):
                     stored,
                     kind,
                     _("【测试】招商调度平台提醒"),
-                    _("这是一条测试消息：%(unit)s的提醒将发送到这里。") % {"unit": unit.name},
+                    _("这是一条测试消息：%(unit)s的提醒将发送到这里。") % {"unit": owner.name},
                 )
             except DeliveryError as exc:
                 messages.error(request, f"{label}：{exc}")
             else:
                 messages.success(request, _("%(channel)s：测试消息已发出。") % {"channel": label})
-        return redirect("notify:unit_channels", code=unit.code)
+        return redirect(here)
     form = ChannelsForm(request.POST or None, initial=ChannelsForm.initial_for(stored))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         do_set_channels(
-            unit,
+            owner,
             emails=d["emails"],
             wecom_webhook=d["wecom_webhook"],
             dingtalk_webhook=d["dingtalk_webhook"],
@@ -122,17 +141,18 @@ def unit_channels(request, code: str):
             actor=request.user,
             reason=_("设置提醒渠道"),
         )
-        messages.success(request, _("已保存%(unit)s的提醒渠道。") % {"unit": unit.name})
-        return redirect("notify:unit_channels", code=unit.code)
+        messages.success(request, _("已保存%(unit)s的提醒渠道。") % {"unit": owner.name})
+        return redirect(here)
     return render(
         request,
         "notify/unit_channels.html",
         _unit_context(
             request,
             unit,
-            "channels",
+            "channels" if is_unit else "people",
             form=form,
             stored=stored,
+            person=None if is_unit else owner,
             has_secret=bool(stored and stored.dingtalk_secret),
         ),
     )

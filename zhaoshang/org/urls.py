@@ -24,4 +24,5 @@ urlpatterns = [
         name="account_reset_password",
     ),
     path("accounts/<int:pk>/active/", views.account_set_active, name="account_set_active"),
+    path("accounts/<int:pk>/unlock/", views.account_unlock, name="account_unlock"),
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -49,6 +51,7 @@ from zhaoshang.org.services import (
     require_govern,
     require_manage_account,
 )
+from zhaoshang.security import security_event
 
 User = get_user_model()
 
@@ -421,6 +424,23 @@ def _account_rows(unit: Unit) -> list[Membership]:
     )
 
 
+def _locked_usernames(rows: list[Membership]) -> set[str]:
+    """Which of the listed accounts are locked by too many failed logins (one query)."""
+    from axes.models import AccessAttempt
+
+    names = {m.user.username for m in rows}
+    if not names:
+        return set()
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=names,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )
+
+
 def _password_page(request, user, unit: Unit | None, password: str, *, created: bool):
     context = {"unit": unit, "account": user, "password": password, "created": created}
     return _no_store(render(request, "org/password_once.html", context))
@@ -447,7 +467,10 @@ def accounts(request, code: str):
             _add_errors(form, exc)
         else:
             return _password_page(request, user, unit, password, created=True)
-    context = _unit_context(request, unit, "accounts", rows=_account_rows(unit), form=form)
+    rows = _account_rows(unit)
+    context = _unit_context(
+        request, unit, "accounts", rows=rows, form=form, locked=_locked_usernames(rows)
+    )
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "org/accounts.html", context, status=status)
 
@@ -543,6 +566,21 @@ def account_set_active(request, pk: int):
             messages.success(
                 request, _("账号 %(name)s 已停用，不能再登录。") % {"name": account.username}
             )
+    return redirect(_back(request, unit))
+
+
+@login_required
+@require_POST
+def account_unlock(request, pk: int):
+    """Lifts a lockout after too many failed logins (the address's lock ends by itself)."""
+    from axes.utils import reset
+
+    account, unit = _account(request, pk)
+    cleared = reset(username=account.username)
+    security_event("unlock", request, account=account.username, cleared=cleared)
+    messages.success(
+        request, _("账号 %(name)s 已解锁，可以重新登录。") % {"name": account.username}
+    )
     return redirect(_back(request, unit))
 
 

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import translation
 
 
@@ -21,3 +23,21 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DenialLogMiddleware:
+    """A signed-in user refused by a view (out of scope: 404, not allowed: 403) is logged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404 | PermissionDenied) and request.user.is_authenticated:
+            from zhaoshang.security import security_event
+
+            status = 404 if isinstance(exception, Http404) else 403
+            security_event("denied", request, status=status)
+        return None

@@ -4,6 +4,7 @@ The project ledger's pages live in zhaoshang/ledger/views.py."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -25,6 +26,15 @@ from zhaoshang.web.forms import ProgressQueryForm
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request, response=None, credentials=None):
+    """The answer to a login from a locked account or address: 429, in Chinese."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "web/lockout.html", context, status=429)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -101,6 +111,10 @@ def _progress_page(request, unit_code: str | None):
             primary_label=Indicator(primary).label,
             others=[(i.value, i.label) for i in Indicator if i.value != primary],
             breadcrumbs=_breadcrumbs(unit, progress, user) if unit else [],
+            # The forecast names projects: only for a unit inside the user's own scope.
+            forecast_unit=progress.unit.code
+            if scope_of(user).contains(unit or campaign_root(campaign))
+            else None,
             query=_query(campaign, as_of, request),
         )
     template = "web/_progress.html" if _fragment_only(request) else "web/progress.html"
@@ -140,3 +154,36 @@ def home(request):
 @login_required
 def unit_progress(request, code: str):
     return _progress_page(request, code)
+
+
+# ---------------------------------------------------------------- forecast
+
+
+@login_required
+def unit_forecast(request, code: str):
+    """The forecast panel of a unit's page (loaded after the page, so the ranking stays fast)."""
+    from zhaoshang.engine.forecast import forecast
+
+    user = request.user
+    unit = get_visible_or_404(Unit.objects.all(), user, code=code)
+    campaign = get_visible_or_404(
+        Campaign.objects.select_related("unit"), user, code=request.GET.get("campaign", "")
+    )
+    as_of = timezone.localdate()
+    form = ProgressQueryForm(request.GET, campaigns=[campaign])
+    if form.is_valid() and form.cleaned_data["as_of"]:
+        as_of = form.cleaned_data["as_of"]
+    try:
+        result = forecast(campaign, as_of, unit)
+    except UnknownUnit:
+        raise Http404 from None
+    return render(
+        request,
+        "web/_forecast.html",
+        {
+            "f": result,
+            "campaign": campaign,
+            "unit": unit,
+            "money": campaign.primary_indicator in ("contract_amount", "funds_in_place"),
+        },
+    )

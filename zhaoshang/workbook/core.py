@@ -154,6 +154,8 @@ class Findings:
     def __init__(self):
         self._errors: list[tuple[tuple, str]] = []
         self._warnings: list[tuple[tuple, str]] = []
+        # (sheet, row, column, message) of every error, for the annotated workbook.
+        self.error_cells: list[tuple[str | None, int | None, str | None, str]] = []
 
     @staticmethod
     def _key(sheet: str | None, row: int | None, column: str | None) -> tuple:
@@ -165,6 +167,7 @@ class Findings:
     def error(self, sheet, row, column, message) -> None:
         text = f"{locate(sheet, row, column)}：{message}" if sheet else message
         self._errors.append((self._key(sheet, row, column), text))
+        self.error_cells.append((sheet, row, column, message))
 
     def warn(self, sheet, row, column, message) -> None:
         text = f"{locate(sheet, row, column)}：{message}" if sheet else message

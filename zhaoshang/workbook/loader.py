@@ -25,6 +25,7 @@ by an import.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from django.apps import apps
@@ -42,9 +43,23 @@ from zhaoshang.workbook.core import (
 )
 from zhaoshang.workbook.reader import RawBook, UnusableWorkbook, read_file
 from zhaoshang.workbook.sheets import HANDLERS
-from zhaoshang.workbook.values import clean_text
+from zhaoshang.workbook.values import clean_text, to_half_width
 
 __all__ = ["Import", "LoadResult", "SheetCounts", "UnusableWorkbook", "load_workbook"]
+
+OUT_OF_SCOPE = "不在本账号的管理范围内（只能导入本单位及下级单位的数据），本行不能导入"
+
+
+def _quiet_code(row, column: str) -> str:
+    """The code in a cell, read without reporting (the sheet reported any problem already)."""
+    cell = row.cell(column)
+    value = cell.value
+    if cell.problem or value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return to_half_width(clean_text(str(value))).strip()
+
 
 BUSY = "数据库正忙（另一项写入正在进行），未写入任何数据，请稍后再试"
 
@@ -97,7 +112,7 @@ class Import:
         for raw in book.sheets:
             title = clean_text(raw.title)
             spec = schema.BY_NAME.get(title)
-            if title == schema.NOTES_SHEET:
+            if title == schema.NOTES_SHEET or title.startswith(schema.EXAMPLES_PREFIX):
                 continue
             if spec is None and raw.hidden:
                 continue  # a template's hidden list sheet, or a helper sheet nobody sees
@@ -146,15 +161,80 @@ class Import:
         ctx.fetch_persons()
         for handler in handlers:
             handler.resolve()
+        if self.actor is not None:
+            self._check_scope(ctx, handlers)
         for handler in handlers:
             handler.count()
         ctx.plan_persons()
+        ctx.sheets = sheets
         self.ctx = ctx
         return ctx
 
-    def commit(self) -> None:
-        """Write the validated plan in one transaction (validating again if the data moved)."""
+    def _check_scope(self, ctx: Context, handlers) -> None:
+        """A row that would create or change a record outside the user's subtree is an error.
+
+        Generic over the sheets: every unit column but the cooperating units
+        (a project may name units elsewhere as partners), and the unit the
+        existing record hangs off. A unit new in this file counts by its
+        parent's place in the tree. The services check again when writing.
+        """
+        from zhaoshang.org.scope import scope_of, unit_of
+
+        scope = scope_of(self.actor)
+        if scope.everything:
+            return
+
+        def editable(code: str) -> bool | None:
+            seen: set[str] = set()
+            current = code
+            while current and current not in seen:
+                unit = ctx.db_units.get(current)
+                if unit is not None:
+                    return scope.can_edit(unit)
+                seen.add(current)
+                current = ctx.parent_of.get(current)
+            return None  # an unknown code, reported by the sheet itself
+
+        for handler in handlers:
+            columns = [
+                c.name
+                for c in handler.spec.columns
+                if c.name.endswith("单位编码") and c.name != "配合单位编码"
+            ]
+            # Unchanged rows too: the preview must not tell what lies outside the scope.
+            for plan in handler.plans:
+                row = plan.row
+                for column in columns:
+                    code = _quiet_code(row, column)
+                    if code and editable(code) is False:
+                        row.error(column, f"单位「{code}」{OUT_OF_SCOPE}")
+                existing = plan.existing
+                if getattr(existing, "SCOPE_UNIT", None) is not None:
+                    unit = unit_of(existing)
+                    if not scope.can_edit(unit):
+                        row.error(
+                            None, f"已有记录「{plan.key}」属于单位「{unit.code}」，{OUT_OF_SCOPE}"
+                        )
+
+    def digest(self) -> str:
+        """What the import would do, in a few characters: the preview's plan, compared at confirm."""
+        parts = []
+        for name, handler in self.ctx.handlers.items():
+            for plan in handler.plans:
+                parts.append(
+                    repr((name, plan.row.number, plan.action, sorted(plan.changes.items())))
+                )
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+    def commit(self, expect: str | None = None) -> None:
+        """Write the validated plan in one transaction (validating again if the data moved).
+
+        ``expect`` is the :meth:`digest` of the plan a person confirmed; when the
+        plan inside the transaction differs, nothing is written and
+        ``self.stale`` says so (the preview must be shown again).
+        """
         ctx = self.ctx
+        self.stale = False
         if ctx.findings.has_errors:
             return
         try:
@@ -163,6 +243,9 @@ class Import:
                     ctx = self.validate(self.book)
                     if ctx.findings.has_errors:
                         return
+                if expect is not None and self.digest() != expect:
+                    self.stale = True
+                    return
                 for handler in ctx.handlers.values():
                     handler.write()
         except WriteFailed:

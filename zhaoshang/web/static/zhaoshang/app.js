@@ -8,6 +8,9 @@
                               instead of submitting the form
    data-escape-click="ID"     Escape inside the element clicks #ID (if shown)
    data-back                  the link goes back one page
+   data-upload-progress="ID"  the form's file is sent with a progress bar (#ID),
+                              then data-checking is shown while the server checks
+   data-busy="TEXT"           the form shows TEXT and disables its button when sent
    .cols-toggle               on a phone, shows or hides the secondary columns of
                               the table that follows (web/_cols_toggle.html) */
 (function () {
@@ -65,5 +68,59 @@
         }
       }
     }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-busy")) {
+      var button = form.querySelector("button[type=submit]");
+      var status = form.querySelector("[role=status]");
+      if (status) {
+        status.textContent = form.getAttribute("data-busy");
+      }
+      if (button) {
+        window.setTimeout(function () { button.disabled = true; }, 0);
+      }
+    }
+    if (!form.hasAttribute("data-upload-progress") || !window.FormData) {
+      return;
+    }
+    var bar = document.getElementById(form.getAttribute("data-upload-progress"));
+    if (!bar) {
+      return;
+    }
+    event.preventDefault();
+    var label = document.getElementById(bar.getAttribute("aria-describedby"));
+    var xhr = new XMLHttpRequest();
+    bar.hidden = false;
+    bar.value = 0;
+    xhr.open("POST", form.action);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) {
+        bar.value = Math.round((e.loaded / e.total) * 100);
+        if (label) {
+          label.textContent = bar.value + "%";
+        }
+      }
+    });
+    xhr.upload.addEventListener("load", function () {
+      bar.removeAttribute("value"); // indeterminate while the server checks the file
+      if (label) {
+        label.textContent = form.getAttribute("data-checking");
+      }
+    });
+    xhr.addEventListener("load", function () {
+      var url = xhr.getResponseHeader("X-Preview-URL");
+      if (url) {
+        window.history.pushState({}, "", url);
+      }
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+    });
+    xhr.addEventListener("error", function () {
+      form.submit();
+    });
+    xhr.send(new FormData(form));
   });
 })();
