@@ -14,7 +14,8 @@ from datetime import date
 
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
 OWN_COMMANDS |= {"event", "notice", "export", "assess", "remind"}
-OWN_COMMANDS |= {"tasks"}
+OWN_COMMANDS |= {"tasks", "backup", "restore"}
+OWN_COMMANDS |= {"token"}
 # Django's own commands that need the tables, so they also work on a new, empty database.
 MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
@@ -144,15 +145,95 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _confirmed(args, question: str) -> bool:
+    """--yes, or the user types 是 (or yes) at a terminal; a script without --yes is refused."""
+    if getattr(args, "yes", False):
+        return True
+    if not sys.stdin.isatty():
+        return False
+    print(question, file=sys.stderr)
+    answer = input("请输入「是」确认：").strip().lower()
+    return answer in {"是", "yes", "y"}
+
+
 def cmd_demo(args) -> int:
-    from zhaoshang.demo.scenario import DemoRefused, load_demo
+    from zhaoshang.backup import BackupError, backup
+    from zhaoshang.demo.scenario import DemoRefused, load_demo, non_demo_data
 
     _migrate()
+    if args.reset:
+        foreign = non_demo_data()
+        if foreign:
+            what = "；".join(f.describe() for f in foreign)
+            if not _confirmed(
+                args, f"数据库中有非演示数据：{what}。demo --reset 将清空全部数据（含账号）。"
+            ):
+                raise CommandError(
+                    f"数据库中有非演示数据：{what}。未清空。如确需清空全部数据后载入演示数据，"
+                    "请在终端运行 zhaoshang demo --reset 并确认，或加 --yes；清空前会先自动备份。"
+                )
+            try:
+                saved = backup()
+            except BackupError as exc:
+                raise CommandError(f"清空前的备份未成功，未清空任何数据：{exc}") from None
+            print(
+                f"已备份到 {saved.folder}（{len(saved.tables)} 张表，{saved.rows} 行，已校验）；"
+                f"可用 zhaoshang restore {saved.folder} 恢复。",
+                file=sys.stderr,
+            )
     try:
         outcome = load_demo(reset=args.reset, if_empty=args.if_empty)
     except DemoRefused as exc:
         raise CommandError(str(exc)) from None
     print(outcome)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from pathlib import Path
+
+    from zhaoshang.backup import BackupError, backup
+
+    try:
+        result = backup(Path(args.output) if args.output else None)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    from zhaoshang.security import security_event
+
+    security_event("backup", folder=str(result.folder), rows=result.rows, files=result.files)
+    print(
+        f"已备份到 {result.folder}：{len(result.tables)} 张表，{result.rows} 行，"
+        f"上传文件 {result.files} 个；副本已通过完整性检查。"
+    )
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from pathlib import Path
+
+    from zhaoshang.backup import BackupError, read_manifest, restore
+
+    folder = Path(args.folder)
+    try:
+        manifest = read_manifest(folder)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    if not _confirmed(
+        args,
+        f"将用 {manifest['created']} 的备份替换当前数据库和上传文件，当前数据将被覆盖。",
+    ):
+        raise CommandError("未确认，未恢复。确需恢复请在终端确认，或加 --yes。")
+    try:
+        result = restore(folder)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    from zhaoshang.security import security_event
+
+    security_event("restore", folder=str(folder), rows=result.rows, files=result.files)
+    print(
+        f"已从 {folder} 恢复：{len(result.tables)} 张表，{result.rows} 行与备份清单一致，"
+        f"上传文件 {result.files} 个。"
+    )
     return 0
 
 
@@ -171,10 +252,20 @@ def cmd_bulletin(args) -> int:
         from zhaoshang.dispatch.render import write_bulletin
     except ImportError:
         raise CommandError("调度通报尚未启用") from None
+    from pathlib import Path
+
+    from zhaoshang.dispatch.render import file_name
+
     try:
-        write_bulletin(campaign, args.as_of or date.today(), args.format, args.output)
+        document = write_bulletin(campaign, args.as_of or date.today(), args.format, args.output)
     except UnknownUnit as exc:
         raise CommandError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"无法写入「{args.output}」：{exc.strerror or exc}") from None
+    target = Path(args.output)
+    if target.is_dir():
+        target = target / file_name(document, args.format)
+    print(f"已写入 {target}", file=sys.stderr)
     return 0
 
 
@@ -281,6 +372,29 @@ def cmd_generate(args) -> int:
     return 0
 
 
+def cmd_token(args) -> int:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from zhaoshang.api.tokens import do_create_token
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        raise CommandError(f"未找到用户名为「{args.username}」的账号")
+    try:
+        token, key = do_create_token(
+            user, read_only=args.read_only, expires_on=args.expires, name=args.name or "命令行创建"
+        )
+    except ValidationError as exc:
+        raise CommandError("；".join(exc.messages)) from None
+    kind = "只读" if token.read_only else "读写"
+    until = f"，有效期至 {token.expires_on:%Y-%m-%d}" if token.expires_on else "，长期有效"
+    print(f"已为 {user.username} 创建{kind}接口令牌（前缀 {token.prefix}{until}）。")
+    print("令牌只显示这一次，请妥善保存；用法：Authorization: Bearer 令牌")
+    print(key)
+    return 0
+
+
 def cmd_bench(args) -> int:
     from zhaoshang.bench.run import run_benchmarks
 
@@ -299,9 +413,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("demo", help="载入黔东南州演示数据")
-    p.add_argument("--reset", action="store_true", help="清空现有数据后载入")
+    p.add_argument(
+        "--reset", action="store_true", help="清空现有数据后载入（有非演示数据时先确认并备份）"
+    )
+    p.add_argument("--yes", action="store_true", help="不再询问，确认清空（供脚本使用）")
     p.add_argument("--if-empty", action="store_true", help="仅在数据库为空时载入")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("backup", help="备份数据库和上传文件（平台运行时也可进行，备份后自动校验）")
+    p.add_argument("-o", "--output", help="备份目录；默认 数据目录/backups/zhaoshang-时间")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="从备份恢复数据库和上传文件（恢复后按清单核对行数）")
+    p.add_argument("folder", help="zhaoshang backup 写出的备份目录")
+    p.add_argument("--yes", action="store_true", help="不再询问，确认覆盖当前数据")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("load", help="导入数据工作簿（全部成功或全部不写入）")
     p.add_argument("file")
@@ -368,6 +494,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=2026)
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("token", help="接口令牌")
+    token_sub = p.add_subparsers(dest="token_command", required=True)
+    t = token_sub.add_parser("create", help="为账号创建接口令牌（只显示一次）")
+    t.add_argument("username")
+    t.add_argument("--read-only", action="store_true", help="只读令牌（默认可读写）")
+    t.add_argument("--expires", type=parse_date, help="有效期至（含当天）")
+    t.add_argument("--name", help="用途说明")
+    t.set_defaults(func=cmd_token)
 
     p = sub.add_parser("bench", help="对当前数据库运行性能基准")
     p.add_argument("--repeat", type=int, default=20)

@@ -1,5 +1,6 @@
 """Django settings, read from the environment (see docs/deployment.md)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,16 +14,35 @@ DATA_DIR = Path(env_str("ZHAOSHANG_DATA_DIR", str(BASE_DIR.parent / "var"))).res
 
 DEBUG = env_bool("ZHAOSHANG_DEBUG", False)
 SECRET_KEY = env_str("ZHAOSHANG_SECRET_KEY", "")
+
+
+def _private_dir(path: Path) -> None:
+    """A folder only the service user can enter (0700) when the platform creates it."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700)
+        path.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Creates ``path`` readable by the service user alone (0600); tightens an existing one."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
 if not SECRET_KEY:
     # A key kept in the data directory survives restarts without being committed.
     _key_file = DATA_DIR / "secret_key"
     if _key_file.exists():
         SECRET_KEY = _key_file.read_text().strip()
+        _private_file(_key_file)
     else:
         import secrets
 
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        _private_dir(DATA_DIR)
         SECRET_KEY = secrets.token_urlsafe(50)
+        _private_file(_key_file)
         _key_file.write_text(SECRET_KEY)
 ALLOWED_HOSTS = env_list("ZHAOSHANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("ZHAOSHANG_CSRF_TRUSTED_ORIGINS", [])
@@ -57,6 +77,10 @@ INSTALLED_APPS = [
     "zhaoshang.assessment",
     "zhaoshang.web",
     "zhaoshang.workbook",
+    "zhaoshang.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -114,8 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("ZHAOSHANG_SQLITE_TIMEOUT", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    if DATABASES["default"]["NAME"] != ":memory:":
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # The database file, its WAL and shared-memory files: the service user's alone.
+        _db_file = Path(DATABASES["default"]["NAME"])
+        _private_dir(_db_file.parent)
+        _private_file(_db_file)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("ZHAOSHANG_DB_CONN_MAX_AGE", 60)
 
@@ -267,4 +294,31 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": env_str("ZHAOSHANG_LOG_LEVEL", "WARNING")},
+}
+
+# The REST API (/api/v1/, zhaoshang/api): Bearer tokens or the signed-in session.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "zhaoshang.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["zhaoshang.api.auth.TokenAccess"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "zhaoshang.api.pagination.Pagination",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "招商调度 API",
+    "DESCRIPTION": "招商引资工作调度平台的数据接口：范围与网页相同，修改须带 If-Match。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

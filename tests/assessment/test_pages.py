@@ -197,3 +197,18 @@ def test_pages_query_counts_do_not_grow_with_units(
     for url, most in pins.items():
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200
+
+
+def test_top500_indicator_drills_down_to_the_enterprises(scheme, client_for):
+    from zhaoshang.assessment.models import SchemeAdjustment
+
+    do_save_scheme_indicator(scheme, "top500_enterprises", Decimal(10), "capped")
+    SchemeAdjustment.objects.all().delete()
+    page = client_for("r522601")
+    admin = client_for("admin")
+    assert page.get(f"/assessment/{CODE}/draft/units/522601/").status_code == 403
+    html = admin.get(f"/assessment/{CODE}/draft/units/522601/?as_of=2026-11-27").content.decode()
+    # 凯里市: target 1, one top-500 enterprise (华岳新能源, through KL-001) → 10 × 1 = 10.00
+    assert 'href="#records-top500_enterprises"' in html
+    section = html.split('id="records-top500_enterprises"')[1]
+    assert "华岳新能源控股集团有限公司" in section and "KL-001" in section

@@ -218,6 +218,7 @@ def test_xlsx_has_the_tables_with_numbers(draft):
         "调度填报",
         "累计进度",
         "项目明细",
+        "完成预测",
     ]
     ranking = book["进度排名"]
     assert ranking.freeze_panes == "D2"

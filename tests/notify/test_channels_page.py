@@ -85,3 +85,15 @@ def test_a_persons_own_channels(client_for, personas):
     assert "王明的提醒渠道" in response.content.decode()
     assert ChannelSet.objects.get(person=wang).emails == "wangming@kaili.gov.cn"
     assert client_for("r522631").get(f"/reminders/people/{wang.pk}/").status_code == 404
+
+
+def test_admin_site_never_shows_the_secret(client_for, personas):
+    channels, _changed = do_set_channels(
+        personas.unit("522631"),
+        dingtalk_webhook="https://oapi.example.gov.cn/robot/send?access_token=T",
+        dingtalk_secret=SECRET,
+    )
+    page = client_for("root").get(f"/admin/notify/channelset/{channels.pk}/change/")
+    assert page.status_code == 200 and SECRET not in page.content.decode()
+    listing = client_for("root").get("/admin/notify/channelset/").content.decode()
+    assert SECRET not in listing

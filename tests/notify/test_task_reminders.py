@@ -13,14 +13,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.apps import apps
 
 from zhaoshang.notify.services import do_set_channels, run_reminders
 from zhaoshang.org.services import do_save_person
-
-pytestmark = pytest.mark.skipif(
-    not apps.is_installed("zhaoshang.supervision"), reason="the tasks app is not installed"
-)
 
 THURSDAY = date(2026, 11, 26)
 

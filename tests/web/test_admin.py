@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from zhaoshang.org.models import Unit
 
-OUR_APPS = ("org", "ledger", "campaigns")
+OUR_APPS = ("org", "ledger", "campaigns", "notify")
 
 
 def test_every_model_of_our_apps_is_registered():

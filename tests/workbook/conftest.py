@@ -200,7 +200,7 @@ def make_book(tmp_path) -> Callable[..., Path]:
 def model_counts() -> dict[str, int]:
     """Rows of every model of the project and of auth, history tables included."""
     counts = {}
-    for label in ("org", "ledger", "campaigns", "dispatch", "auth"):
+    for label in ("org", "ledger", "campaigns", "dispatch", "notify", "auth"):
         for model in apps.get_app_config(label).get_models():
             counts[model._meta.label] = model.objects.count()
     return counts

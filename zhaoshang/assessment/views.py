@@ -285,13 +285,18 @@ def _unit_page(request, campaign: Campaign, document: dict, unit_code: str, publ
         "industrial_projects": [p for p in projects if p["is_industrial"]],
         "funds_in_place": [p for p in projects if p["funds"] and float(p["funds"])],
     }
+    has_top500_item = any(a["item"] == "top500" for a in unit["adjustments"])
     lines = []
     for s in unit["items"]:
+        anchor = f"records-{s['indicator']}"
+        if s["indicator"] == "top500_enterprises" and has_top500_item:
+            anchor = "records-top500"  # the same enterprises, listed once
         lines.append(
             {
                 **s,
                 "projects": by_indicator.get(s["indicator"]),
                 "ratio_words": ratio_words(s["ratio"]),
+                "anchor": anchor,
             }
         )
     adjustments = [

@@ -219,15 +219,15 @@ def load_demo(*, reset: bool = False, if_empty: bool = False, today: date | None
     # The local calendar day of the deployment (settings.TIME_ZONE), as pages show it.
     today = today or timezone.localdate()
     if if_empty and not reset and Unit.objects.exists():
-        return "数据库中已有数据，未载入演示数据（如需重新载入演示数据，请运行 zhaoshang demo --reset）。"
+        return "数据库中已有数据，未载入演示数据。"
     if not reset:
         foreign = non_demo_data()
         if foreign:
             raise DemoRefused(
                 "数据库中已有非演示数据："
                 + "；".join(f.describe() for f in foreign)
-                + "。为免混淆，未载入演示数据。如确需清空全部数据（含账号）后载入演示数据，"
-                "请运行 zhaoshang demo --reset。"
+                + "。为免混淆，未载入演示数据，现有数据原样保留。演示请另用一个空数据库"
+                "（设置 DATABASE_URL 或 ZHAOSHANG_DATA_DIR）。"
             )
     scenario = build_scenario(today)
     rebuilt = False

@@ -213,7 +213,24 @@ def build_bulletin(
         "rows": [[p[c] for c in BASIS_COLUMNS] for p in counted],
     }
     doc["events"] = _events(campaign, as_of, unit)
+    doc["forecast"] = _forecast(campaign, as_of, progress, settings)
     return doc
+
+
+def _forecast(campaign: Campaign, as_of: date, progress: Progress, settings) -> dict | None:
+    """The forecast section (engine.forecast), unless the office switched it off."""
+    if not settings.forecast_in_bulletin:
+        return None
+    from zhaoshang.engine.forecast import forecast, forecast_document
+
+    found = forecast(campaign, as_of, progress=progress)
+    if found is None:
+        return None
+    section = forecast_document(found)
+    # A bulletin names only the projects that matter most for the whole campaign.
+    for child in section["children"]:
+        child["key_projects"] = []
+    return section
 
 
 def _events(campaign: Campaign, as_of: date, unit: Unit) -> list[dict]:

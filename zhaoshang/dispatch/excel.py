@@ -609,6 +609,10 @@ class _Book:
             from zhaoshang.events.bulletin import write_excel_sheet
 
             write_excel_sheet(self)
+        if self.data.get("forecast"):
+            from zhaoshang.dispatch.forecast_section import write_excel_sheet as forecast_sheet
+
+            forecast_sheet(self)
         self.print_setup()
         self.book.close()
         return self.out.getvalue()

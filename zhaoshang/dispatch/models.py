@@ -106,6 +106,11 @@ class DispatchSettings(models.Model):
         blank=True,
         help_text=_("版记中的印发机关；为空时用发文单位"),
     )
+    forecast_in_bulletin = models.BooleanField(
+        _("通报含完成预测"),
+        default=True,
+        help_text=_("在通报中列出各单位到下一节点和行动结束的预计完成情况"),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -65,6 +65,9 @@ def write_bulletin(campaign: Campaign, as_of: date, fmt: str, path: str | os.Pat
     document = document_for(campaign, as_of)
     data = render(document, fmt)
     target = Path(path)
+    if target.is_dir():
+        # `bulletin -o DIRECTORY`: the file goes into it under its usual name.
+        target = target / file_name(document, fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".bulletin-", suffix=f".{fmt}")
     try:

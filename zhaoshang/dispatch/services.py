@@ -100,6 +100,7 @@ def do_save_dispatch_settings(
         "task_blue_max_workdays",
         "task_orange_max_workdays",
         "issuing_office",
+        "forecast_in_bulletin",
         "number_style",
         "number_prefix",
         "copy_to",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:code>/bulletins/draft/projects/", views.draft_projects, name="draft_projects"),
     path("<str:code>/bulletins/draft/<str:fmt>/", views.draft_download, name="draft_download"),
     path("<str:code>/bulletins/publish/", views.publish, name="publish"),
+    path("<code:code>/bulletins/forecast/", views.forecast_switch, name="forecast_switch"),
     path("<str:code>/bulletins/<int:number>/", views.bulletin_detail, name="bulletin"),
     path(
         "<str:code>/bulletins/<int:number>/projects/",

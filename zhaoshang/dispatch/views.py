@@ -58,6 +58,7 @@ from zhaoshang.dispatch.services import (
     do_create_schedule,
     do_publish_bulletin,
     do_request_reminder,
+    do_save_dispatch_settings,
     do_submit_report,
     weekly_deadlines,
 )
@@ -524,6 +525,8 @@ def _bulletin_page(request, campaign: Campaign, root: Unit, document: dict, bull
         "others": [i for i in INDICATOR_FLAGS if i != primary],
         "drillable": _visible_codes(request.user, Unit, unit_codes),
         "openable": _visible_codes(request.user, Project, [p["code"] for p in shown_projects]),
+        "can_switch_forecast": roles["can_manage"],
+        **_forecast_context(document),
         "new_shown": new["projects"][:PAGE_LIST_ROWS],
         "stuck_shown": stuck["projects"][:PAGE_LIST_ROWS],
         "list_rows": PAGE_LIST_ROWS,
@@ -570,6 +573,37 @@ def draft(request, code: str):
     _require(_roles(request.user, root)["sees_all"])
     as_of = _as_of(request, request.GET)
     return _bulletin_page(request, campaign, root, build_bulletin(campaign, as_of))
+
+
+def _forecast_context(document: dict) -> dict:
+    from zhaoshang.dispatch.forecast_section import COLUMNS, forecast_sentence, unit_rows
+
+    section = document.get("forecast")
+    if not section:
+        return {}
+    return {
+        "forecast_sentence": forecast_sentence(section),
+        "forecast_rows": unit_rows(section),
+        "forecast_columns": COLUMNS,
+    }
+
+
+@login_required
+@require_POST
+def forecast_switch(request, code: str):
+    """The office switches the bulletin's forecast section on or off."""
+    campaign = _campaign(request, code)
+    _require(_roles(request.user, _root(campaign))["can_manage"])
+    on = request.POST.get("on") == "1"
+    do_save_dispatch_settings(
+        campaign,
+        actor=request.user,
+        reason=_("通报完成预测：开启") if on else _("通报完成预测：关闭"),
+        forecast_in_bulletin=on,
+    )
+    url = reverse("dispatch:draft", kwargs={"code": campaign.code})
+    as_of = _as_of(request, request.POST)
+    return redirect(f"{url}?{urlencode({'as_of': as_of.isoformat()})}")
 
 
 @login_required

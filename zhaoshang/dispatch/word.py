@@ -371,6 +371,12 @@ class _Writer:
             section += 1
             write_word_section(self, section)
 
+        if data.get("forecast"):
+            from zhaoshang.dispatch.forecast_section import write_word_section as forecast_word
+
+            section += 1
+            forecast_word(self, section)
+
         extra = [n for n in data.get("notes", []) if n not in data["summary"]]
         if extra:
             section += 1

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from zhaoshang.campaigns.models import Campaign, Indicator
 from zhaoshang.engine.eligibility import eligible_q
 from zhaoshang.engine.progress import Progress, Row, campaign_root, compute
@@ -76,6 +78,18 @@ class PipelineProject:
     p_next: float = 0.0
     p_end: float = 0.0
 
+    @property
+    def stage_label(self) -> str:
+        return str(Stage(self.stage).label)
+
+    @property
+    def p_end_pct(self) -> Decimal:
+        return Decimal(str(round(self.p_end * 100, 1)))
+
+    @property
+    def p_next_pct(self) -> Decimal:
+        return Decimal(str(round(self.p_next * 100, 1)))
+
 
 @dataclass
 class Outlook:
@@ -91,6 +105,11 @@ class Outlook:
     low_pct: Decimal | None
     high_pct: Decimal | None
     verdict: str  # "done", "likely", "at_risk", "unlikely", "none"
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
     shortfall: Decimal  # needed − expected, at least 0
     more_projects: int | None  # shortfall in projects of average size
 
@@ -121,11 +140,11 @@ class Forecast:
 
 
 VERDICT_LABELS = {
-    "done": "已完成",
-    "likely": "有望完成",
-    "at_risk": "存在风险",
-    "unlikely": "难以完成",
-    "none": "未下达目标",
+    "done": _("已完成"),
+    "likely": _("有望完成"),
+    "at_risk": _("存在风险"),
+    "unlikely": _("难以完成"),
+    "none": _("未下达目标"),
 }
 
 
@@ -409,8 +428,11 @@ def forecast(
         item.p_end = model.probability(item.stage, item.days_in_stage, (end - as_of).days)
     average = _average_size(progress, indicator)
 
-    def unit_forecast(row: Row, path: str) -> UnitForecast:
-        mine = [i for i in pipeline if i.path.startswith(path)]
+    # A unit's subtree: the projects whose responsible unit's path holds the unit's id.
+    ancestry = {i.project_id: set(i.path.strip("/").split("/")) for i in pipeline}
+
+    def unit_forecast(row: Row) -> UnitForecast:
+        mine = [i for i in pipeline if str(row.unit_id) in ancestry[i.project_id]]
         figure = row.indicators.get(indicator)
         target = figure.target if figure else None
         achieved = Decimal(figure.achieved) if figure else Decimal(0)
@@ -446,18 +468,13 @@ def forecast(
             [k for k in key if k.p_end > 0 and k.value > 0],
         )
 
-    paths = dict(
-        Unit.objects.filter(
-            pk__in=[progress.unit.unit_id, *[r.unit_id for r in progress.children]]
-        ).values_list("pk", "path")
-    )
     return Forecast(
         campaign=campaign,
         as_of=as_of,
         indicator=indicator,
         average_size=average,
-        unit=unit_forecast(progress.unit, paths[progress.unit.unit_id]),
-        children=[unit_forecast(r, paths[r.unit_id]) for r in progress.ranked_children()],
+        unit=unit_forecast(progress.unit),
+        children=[unit_forecast(r) for r in progress.ranked_children()],
         probabilities={
             s: {
                 "measured": model.sizes[s],
@@ -498,7 +515,7 @@ def forecast_document(f: Forecast) -> dict:
             "low_pct": r(o.low_pct),
             "high_pct": r(o.high_pct),
             "verdict": o.verdict,
-            "verdict_label": VERDICT_LABELS[o.verdict],
+            "verdict_label": str(VERDICT_LABELS[o.verdict]),
             "shortfall": f"{o.shortfall:.2f}",
             "more_projects": o.more_projects,
         }

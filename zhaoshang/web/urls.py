@@ -12,6 +12,7 @@ urlpatterns = [
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", views.home, name="home"),
     path("unit/<str:code>/", views.unit_progress, name="unit_progress"),
+    path("forecast/<code:code>/", views.unit_forecast, name="unit_forecast"),
     # The ledger's pages, at the addresses people have bookmarked (zhaoshang/ledger).
     path("projects/", ledger_views.project_list, name="project_list"),
     path("projects/<str:code>/", ledger_views.project_detail, name="project_detail"),

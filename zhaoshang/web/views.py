@@ -106,6 +106,10 @@ def _progress_page(request, unit_code: str | None):
             primary_label=Indicator(primary).label,
             others=[(i.value, i.label) for i in Indicator if i.value != primary],
             breadcrumbs=_breadcrumbs(unit, progress, user) if unit else [],
+            # The forecast names projects: only for a unit inside the user's own scope.
+            forecast_unit=progress.unit.code
+            if scope_of(user).contains(unit or campaign_root(campaign))
+            else None,
             query=_query(campaign, as_of, request),
         )
     template = "web/_progress.html" if _fragment_only(request) else "web/progress.html"
@@ -145,3 +149,36 @@ def home(request):
 @login_required
 def unit_progress(request, code: str):
     return _progress_page(request, code)
+
+
+# ---------------------------------------------------------------- forecast
+
+
+@login_required
+def unit_forecast(request, code: str):
+    """The forecast panel of a unit's page (loaded after the page, so the ranking stays fast)."""
+    from zhaoshang.engine.forecast import forecast
+
+    user = request.user
+    unit = get_visible_or_404(Unit.objects.all(), user, code=code)
+    campaign = get_visible_or_404(
+        Campaign.objects.select_related("unit"), user, code=request.GET.get("campaign", "")
+    )
+    as_of = timezone.localdate()
+    form = ProgressQueryForm(request.GET, campaigns=[campaign])
+    if form.is_valid() and form.cleaned_data["as_of"]:
+        as_of = form.cleaned_data["as_of"]
+    try:
+        result = forecast(campaign, as_of, unit)
+    except UnknownUnit:
+        raise Http404 from None
+    return render(
+        request,
+        "web/_forecast.html",
+        {
+            "f": result,
+            "campaign": campaign,
+            "unit": unit,
+            "money": campaign.primary_indicator in ("contract_amount", "funds_in_place"),
+        },
+    )

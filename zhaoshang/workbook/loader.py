@@ -112,7 +112,7 @@ class Import:
         for raw in book.sheets:
             title = clean_text(raw.title)
             spec = schema.BY_NAME.get(title)
-            if title == schema.NOTES_SHEET:
+            if title == schema.NOTES_SHEET or title.startswith(schema.EXAMPLES_PREFIX):
                 continue
             if spec is None and raw.hidden:
                 continue  # a template's hidden list sheet, or a helper sheet nobody sees

@@ -422,7 +422,7 @@ def _value(value):
 
 
 def _read_calamine(path: Path, name: str, kind: str, scans: dict, parts: dict | None) -> RawBook:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -436,7 +436,9 @@ def _read_calamine(path: Path, name: str, kind: str, scans: dict, parts: dict | 
             continue  # chart sheets and macro sheets hold no rows
         title = meta.name
         scan = scans.get(title, _Scan())
-        sheet = RawSheet(title, special=scan.special, hidden="Visible" not in str(meta.visible))
+        sheet = RawSheet(
+            title, special=scan.special, hidden=meta.visible != SheetVisibleEnum.Visible
+        )
         if kind == "xlsx" and (scan.max_row + 1) * (scan.max_col + 1) > DENSE_CELLS:
             _read_sparse(path, name, title, sheet)
         else:

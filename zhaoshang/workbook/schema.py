@@ -348,6 +348,8 @@ SHEETS: tuple[Sheet, ...] = (
 BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 # The template's instructions sheet; the loader passes over it silently.
 NOTES_SHEET = "说明"
+# Sheets of example rows in the templates (示例-项目 …); the loader passes over them too.
+EXAMPLES_PREFIX = "示例-"
 
 _UNIT_SUFFIX = re.compile(r"\((万元|%|个)\)$")
 

@@ -78,7 +78,150 @@ def _write_notes(book: Workbook) -> None:
     ws.column_dimensions["A"].width = 120
 
 
-def _write_sheet(book: Workbook, sheet: schema.Sheet) -> None:
+# Example rows people copy from, on their own sheets (the loader passes over them).
+EXAMPLES: dict[str, list[dict[str, object]]] = {
+    "单位": [
+        {
+            "单位编码": "522601",
+            "单位名称": "凯里市",
+            "上级单位编码": "522600",
+            "单位类型": "县市",
+            "排序": 1,
+        },
+        {
+            "单位编码": "522640",
+            "单位名称": "凯里经济开发区",
+            "上级单位编码": "522600",
+            "单位类型": "开发区",
+            "排序": 20,
+        },
+    ],
+    "目标任务": [
+        {
+            "行动编码": "MQDH2026",
+            "单位编码": "522601",
+            "指标": "合同投资额(万元)",
+            "目标值": 50000,
+            "责任人": "王明",
+            "完成时限": "2026-12-05",
+        },
+        {"行动编码": "MQDH2026", "单位编码": "522601", "指标": "合同项目数", "目标值": 12},
+    ],
+    "客商": [
+        {
+            "企业名称": "贵州示例新材料有限公司",
+            "统一社会信用代码": "91520100MA6DKQ0X3K",
+            "企业性质": "民营",
+            "来源地": "省外",
+            "荣誉标签": "中国民营企业500强(2025);上市公司",
+        },
+    ],
+    "项目": [
+        {
+            "项目编号": "KL-2026-001",
+            "项目名称": "新能源电池材料生产线项目",
+            "责任单位编码": "522601",
+            "配合单位编码": "522600-TC",
+            "责任人": "王明",
+            "投资方": "贵州示例新材料有限公司",
+            "所属行业": "C38 电气机械和器材制造业",
+            "是否工业项目": "是",
+            "所在园区": "凯里市产业园",
+            "是否重点项目": "是",
+            "计划总投资(万元)": 50000,
+            "合同投资额(万元)": 30000,
+            "项目阶段": "合同",
+            "签约日期": "2026-10-25",
+            "合同签订日期": "2026-11-05",
+            "状态": "正常",
+        },
+        {
+            "项目编号": "KL-2026-002",
+            "项目名称": "特色农产品精深加工项目",
+            "责任单位编码": "522601",
+            "所属行业": "C13",
+            "项目阶段": "洽谈",
+            "备注": "已完成两轮洽谈",
+        },
+    ],
+    "到位资金": [{"项目编号": "KL-2026-001", "日期": "2026-11-20", "金额(万元)": 3000}],
+    "跟踪记录": [
+        {
+            "日期": "2026-11-05",
+            "单位编码": "522601",
+            "类型": "外出招商",
+            "项目编号": "KL-2026-001",
+            "企业名称": "贵州示例新材料有限公司",
+            "内容": "赴长沙对接项目落地事宜",
+            "参与人": "王明、李华",
+        },
+    ],
+}
+
+LISTS_SHEET = "_lists"
+
+
+class _Lists:
+    """Drop-down lists that come from the database, on one hidden sheet."""
+
+    def __init__(self, book: Workbook, scope):
+        from zhaoshang.ledger.models import Industry, Park
+        from zhaoshang.org.models import Unit
+        from zhaoshang.org.scope import restrict
+
+        self.ranges: dict[str, str] = {}
+        ws = book.create_sheet(LISTS_SHEET)
+        ws.sheet_state = "hidden"
+        units = list(restrict(Unit.objects.all(), scope).order_by("path"))
+        parks = list(restrict(Park.objects.all(), scope).order_by("name"))
+        industries = list(Industry.objects.order_by("code"))
+        columns = {
+            "unit": ("单位编码", [u.code for u in units], [u.name for u in units]),
+            "park": ("园区名称", [p.name for p in parks], None),
+            "industry": ("所属行业", [self._industry(i) for i in industries], None),
+        }
+        col = 1
+        for key, (title, values, names) in columns.items():
+            ws.cell(row=1, column=col, value=title)
+            for index, value in enumerate(values, start=2):
+                ws.cell(row=index, column=col, value=value).number_format = "@"
+                if names:
+                    ws.cell(row=index, column=col + 1, value=names[index - 2])
+            if values:
+                letter = get_column_letter(col)
+                self.ranges[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+            col += 2 if names else 1
+
+    @staticmethod
+    def _industry(industry) -> str:
+        code = industry.code
+        prefix = f"{industry.section}{code}" if code.isdigit() else code
+        return f"{prefix} {industry.name}"
+
+    def for_column(self, column: schema.Column) -> str | None:
+        if column.name.endswith("单位编码") and column.name != "配合单位编码":
+            return self.ranges.get("unit")
+        if column.name == "所在园区":
+            return self.ranges.get("park")
+        if column.name == "所属行业":
+            return self.ranges.get("industry")
+        return None
+
+
+def _write_examples(book: Workbook, sheet: schema.Sheet) -> None:
+    rows = EXAMPLES.get(sheet.name)
+    if not rows:
+        return
+    ws = book.create_sheet(f"{schema.EXAMPLES_PREFIX}{sheet.name}")
+    ws.append([c.name + ("*" if c.required else "") for c in sheet.columns])
+    for row in rows:
+        ws.append([row.get(c.name) for c in sheet.columns])
+    for cell in ws[1]:
+        cell.font = _HEADER_FONT
+    ws.freeze_panes = "A2"
+
+
+def _write_sheet(book: Workbook, sheet: schema.Sheet, lists: _Lists | None = None) -> None:
     ws = book.create_sheet(sheet.name)
     for index, column in enumerate(sheet.columns, start=1):
         cell = ws.cell(row=1, column=index, value=column.name + ("*" if column.required else ""))
@@ -92,11 +235,13 @@ def _write_sheet(book: Workbook, sheet: schema.Sheet) -> None:
         number_format = _FORMATS.get(column.kind)
         if number_format:
             ws.column_dimensions[letter].number_format = number_format
+        source = lists.for_column(column) if lists is not None else None
         if column.choices:
-            listed = ",".join(column.choices)
+            source = '"' + ",".join(column.choices) + '"'
+        if source:
             validation = DataValidation(
                 type="list",
-                formula1=f'"{listed}"',
+                formula1=source,
                 allow_blank=True,
                 showErrorMessage=False,  # WPS and Excel still accept other spellings we read
             )
@@ -106,14 +251,25 @@ def _write_sheet(book: Workbook, sheet: schema.Sheet) -> None:
     ws.row_dimensions[1].height = 22
 
 
-def write_template(path: str | Path, sheets: list[str] | None = None) -> Path:
-    """Write the empty data workbook (or only the named sheets) to ``path``; return the path."""
+def write_template(path: str | Path, sheets: list[str] | None = None, scope=None) -> Path:
+    """Write the empty data workbook (or only the named sheets) to ``path``; return the path.
+
+    With a ``scope`` (an ``org.scope.Scope``), unit code, park and industry
+    columns offer drop-downs of the units and parks in that scope and of the
+    industries, from a hidden list sheet.
+    """
     book = Workbook()
     book.remove(book.active)
     _write_notes(book)
-    for sheet in schema.SHEETS:
-        if sheet.supported and (sheets is None or sheet.name in sheets):
-            _write_sheet(book, sheet)
+    chosen = [s for s in schema.SHEETS if s.supported and (sheets is None or s.name in sheets)]
+    lists = _Lists(book, scope) if scope is not None else None
+    for sheet in chosen:
+        _write_sheet(book, sheet, lists)
+    for sheet in chosen:
+        _write_examples(book, sheet)
+    if lists is not None:
+        hidden = book[LISTS_SHEET]
+        book.move_sheet(hidden, offset=len(book.sheetnames) - 1 - book.index(hidden))
     book.properties.creator = "招商引资工作调度平台"
     book.properties.title = "数据工作簿模板"
     path = Path(path)

@@ -261,7 +261,7 @@ def template(request):
     if sheet is not None and sheet not in schema.BY_NAME:
         raise Http404
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")
-    write_template(handle.name, sheets=[sheet] if sheet else None)
+    write_template(handle.name, sheets=[sheet] if sheet else None, scope=scope_of(request.user))
     name = f"{sheet}-导入模板.xlsx" if sheet else "数据工作簿模板.xlsx"
     response = FileResponse(open(handle.name, "rb"), content_type=XLSX)  # noqa: SIM115
     handle.close()
