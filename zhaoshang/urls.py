@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/", include("zhaoshang.org.urls")),
     path("dispatch/", include("zhaoshang.dispatch.urls")),
     path("events/", include("zhaoshang.events.urls")),
+    path("tasks/", include("zhaoshang.supervision.urls")),
     path("api/v1/", include("zhaoshang.api.urls")),
     path("reminders/", include("zhaoshang.notify.urls")),
     path("assessment/", include("zhaoshang.assessment.urls")),
