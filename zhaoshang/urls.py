@@ -15,6 +15,7 @@ urlpatterns = [
     path("org/", include("zhaoshang.org.urls")),
     path("dispatch/", include("zhaoshang.dispatch.urls")),
     path("events/", include("zhaoshang.events.urls")),
+    path("tasks/", include("zhaoshang.supervision.urls")),
     path("api/v1/", include("zhaoshang.api.urls")),
     path("account/tokens/", api_pages.tokens, name="api_tokens"),
     path("account/tokens/<int:pk>/revoke/", api_pages.revoke, name="api_token_revoke"),

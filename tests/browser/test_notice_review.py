@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from zhaoshang.campaigns.models import Milestone
 from zhaoshang.notices.models import NoticeTask
+from zhaoshang.supervision.models import Task
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -51,6 +52,7 @@ def test_office_pastes_a_notice_and_creates_what_it_accepts(page, live_server, p
     # Nothing is written while the office reviews.
     assert not NoticeTask.objects.exists()
 
+    page.get_by_label("交办日期").fill("2026-11-03")
     rows.nth(0).locator("input[name$=pct]").fill("75")
     page.locator("#tasks tbody tr").nth(0).locator("input[type=checkbox]").uncheck()
     page.locator("#tasks tbody tr").nth(1).locator("select").select_option(label="黎平县")
@@ -69,3 +71,4 @@ def test_office_pastes_a_notice_and_creates_what_it_accepts(page, live_server, p
     assert task.content == "于11月25日前做好推介资料编制工作"
     assert task.deadline == date(2026, 11, 25)
     assert task.lead_unit.code == "522631"
+    assert Task.objects.get(code=task.task_code).source == "notice"

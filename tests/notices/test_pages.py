@@ -12,6 +12,7 @@ import pytest
 
 from zhaoshang.campaigns.models import Milestone
 from zhaoshang.notices.models import Notice, NoticeTask
+from zhaoshang.supervision.models import Task
 
 NOTICE = """关于做好招商引资冲刺工作的通知
 
@@ -35,7 +36,12 @@ def read(client, text=NOTICE, **extra):
 
 
 def counts():
-    return (Notice.objects.count(), NoticeTask.objects.count(), Milestone.history.count())
+    return (
+        Notice.objects.count(),
+        NoticeTask.objects.count(),
+        Milestone.history.count(),
+        Task.objects.count(),
+    )
 
 
 @pytest.fixture
@@ -80,7 +86,20 @@ def test_reading_proposes_and_writes_nothing(admin, personas):
     assert "这一天已有节点 100.00%" in page
     tasks = response.context["tasks"]
     assert [f.initial["lead_unit"] for f in tasks] == ["522631", "522600"]  # 黎平县 named
+    # The weekly report states no deadline: the notice's next milestone (11-20) is proposed.
+    assert [f.initial["deadline"] for f in tasks] == [date(2026, 11, 25), date(2026, 11, 20)]
+    assert response.context["notice_form"].initial["assigned_on"] == date(2026, 11, 3)
     assert counts() == before
+
+
+def test_an_accepted_task_needs_a_deadline(admin, personas):
+    data = review_post(read(admin, campaign=personas.campaign.pk))
+    data["t-1-deadline"] = ""
+    before = counts()
+    response = admin.post("/notices/accept/", data)
+    assert response.status_code == 400
+    assert "督办任务须有完成时限" in response.content.decode()
+    assert counts() == before and not Task.objects.exists()
 
 
 def test_create_makes_exactly_what_was_accepted(admin, personas):
@@ -110,6 +129,13 @@ def test_create_makes_exactly_what_was_accepted(admin, personas):
     assert task.content == "黎平县要于11月25日前报送项目清单"
     assert task.deadline == date(2026, 11, 26)
     assert task.lead_unit.code == "522631"
+    # … and it is a supervised task (督办事项), assigned on the notice's date.
+    (supervised,) = Task.objects.all()
+    assert supervised.code == task.task_code
+    assert (supervised.source, supervised.lead_unit.code) == ("notice", "522631")
+    assert (supervised.assigned_on, supervised.deadline) == (date(2026, 11, 3), date(2026, 11, 26))
+    assert supervised.basis["notice"] == notice.pk
+    assert supervised.campaign == campaign
     # History names the notice, with who did it.
     (row,) = Milestone.history.filter(on=date(2026, 11, 20))
     assert row.history_type == "+"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from zhaoshang.org.models import Unit
 
-OUR_APPS = ("org", "ledger", "campaigns", "notify")
+OUR_APPS = ("org", "ledger", "campaigns", "notify", "assessment")
 
 
 def test_every_model_of_our_apps_is_registered():

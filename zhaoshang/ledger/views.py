@@ -860,11 +860,9 @@ def _rebased_form(request, project: Project, refused: ProjectForm):
 # ---------------------------------------------------------------- enterprises
 
 
-@login_required
-def enterprise_list(request):
-    user = request.user
-    scope = scope_of(user)
-    base = visible(Enterprise.objects.all(), user)
+def _filtered_enterprises(request):
+    """The enterprise list's filter and the rows it shows (scoped), for the page and the export."""
+    base = visible(Enterprise.objects.all(), request.user)
     filterset = EnterpriseFilter(request.GET or None, queryset=base)
     if filterset.is_bound and not filterset.is_valid():
         enterprises = base.none()
@@ -872,6 +870,14 @@ def enterprise_list(request):
         enterprises = filterset.qs
     else:
         enterprises = base.order_by("name_pinyin", "pk")
+    return filterset, enterprises
+
+
+@login_required
+def enterprise_list(request):
+    user = request.user
+    scope = scope_of(user)
+    filterset, enterprises = _filtered_enterprises(request)
     # Only the projects the user may see are counted: another county's stay hidden.
     enterprises = enterprises.annotate(
         n_projects=Count(
@@ -1118,18 +1124,54 @@ def enterprise_edit(request, pk: int):
 # ---------------------------------------------------------------- follow-ups
 
 
-@login_required
-def follow_up_feed(request):
-    """A unit's activity: what was done, by whom, day by day; and who did how much lately."""
-    user = request.user
-    units = _visible_units(user)
-    base = visible(FollowUp.objects.all(), user)
+def _filtered_follow_ups(request, units: list[UnitRow]):
+    """The feed's filter and the rows it shows (scoped), for the page and the export."""
+    base = visible(FollowUp.objects.all(), request.user)
     filterset = FollowUpFilter(request.GET or None, queryset=base, units=units)
     if filterset.is_bound and not filterset.is_valid():
         follow_ups = base.none()
     else:
         follow_ups = filterset.qs if filterset.is_bound else base
-    follow_ups = follow_ups.order_by("-on", "-pk")
+    return filterset, follow_ups.order_by("-on", "-pk")
+
+
+@login_required
+@require_GET
+def list_export(request, kind: str, fmt: str):
+    """A list's visible rows in the import template's columns, as .xlsx or .csv (streamed)."""
+    from zhaoshang.workbook.export import list_export_response
+    from zhaoshang.workbook.sheets.enterprises import EnterprisesSheet
+    from zhaoshang.workbook.sheets.follow_ups import FollowUpsSheet
+    from zhaoshang.workbook.sheets.projects import ProjectsSheet
+
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "projects":
+        units = _visible_units(request.user)
+        parks = list(visible(Park.objects.only("id", "name"), request.user))
+        filterset, rows = _filtered_projects(request, units, parks)
+        handler, title, back = ProjectsSheet, "项目台账", reverse("project_list")
+    elif kind == "enterprises":
+        filterset, rows = _filtered_enterprises(request)
+        handler, title, back = EnterprisesSheet, "客商", reverse("ledger:enterprise_list")
+    elif kind == "follow-ups":
+        filterset, rows = _filtered_follow_ups(request, _visible_units(request.user))
+        handler, title, back = FollowUpsSheet, "跟踪记录", reverse("ledger:follow_up_feed")
+    else:
+        raise Http404
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("筛选条件有误，未能导出。"))
+        return redirect(back + "?" + _clean_params(request.GET).urlencode())
+    return list_export_response(handler, rows, fmt, f"{title}-{stamp}")
+
+
+@login_required
+def follow_up_feed(request):
+    """A unit's activity: what was done, by whom, day by day; and who did how much lately."""
+    user = request.user
+    units = _visible_units(user)
+    filterset, follow_ups = _filtered_follow_ups(request, units)
     page = Paginator(
         follow_ups.select_related("unit", "project", "enterprise", "created_by"), PAGE_SIZE
     ).get_page(request.GET.get("page"))

@@ -74,6 +74,11 @@ class NoticeForm(forms.Form):
     )
     source_name = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    assigned_on = forms.DateField(
+        label=gettext_lazy("交办日期"),
+        widget=DateInput(),
+        help_text=gettext_lazy("督办任务的交办日期，默认取通知落款日期"),
+    )
 
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +118,8 @@ class MilestoneProposalForm(ProposalForm):
 
 
 class TaskProposalForm(ProposalForm):
+    """A required action; a supervised task needs a deadline, so an accepted one must have it."""
+
     content = forms.CharField(
         label=gettext_lazy("任务内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -123,6 +130,12 @@ class TaskProposalForm(ProposalForm):
         super().__init__(*args, **kwargs)
         self.units = {u.code: u for u in units}
         self.fields["lead_unit"].choices = [(u.code, u.name) for u in units]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("accept") and not data.get("deadline") and "deadline" not in self.errors:
+            self.add_error("deadline", _("督办任务须有完成时限；请填写或不采用。"))
+        return data
 
 
 class ProblemProposalForm(ProposalForm):

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhaoshang.campaigns.models import Campaign
@@ -40,26 +41,52 @@ def reason_for(notice: Notice) -> str:
 
 
 def create_supervised_tasks(
-    notice: Notice, tasks: list[AcceptedTask], *, actor
+    notice: Notice, tasks: list[AcceptedTask], *, actor, assigned_on: date
 ) -> list[NoticeTask]:
-    """Record the accepted tasks, each with the lead unit that must carry it out.
+    """Assign the accepted tasks as supervised tasks (督办事项, source 通知), all or none.
 
-    The one place where a notice's tasks become supervised tasks (督办事项).
+    The one place where a notice's tasks become supervised tasks; each is also
+    kept as a NoticeTask row naming the notice and the sentence it came from.
     """
-    created = []
-    for task in tasks:
+    from zhaoshang.supervision.models import Source
+    from zhaoshang.supervision.services import TaskData, create_tasks
+
+    missing = [t.content for t in tasks if t.deadline is None]
+    if missing:
+        raise ValidationError(
+            _("督办任务须有完成时限：%(tasks)s") % {"tasks": "；".join(c[:30] for c in missing)}
+        )
+    made = create_tasks(
+        [
+            TaskData(
+                content=t.content,
+                lead_unit=t.lead_unit,
+                deadline=t.deadline,
+                basis={"notice": notice.pk, "notice_title": notice.title, "quote": t.quote},
+            )
+            for t in tasks
+        ],
+        actor=actor,
+        source=Source.NOTICE,
+        campaign=notice.campaign,
+        assigned_on=assigned_on,
+        note=reason_for(notice),
+    )
+    rows = []
+    for task, supervised in zip(tasks, made, strict=True):
         row = NoticeTask(
             notice=notice,
             content=task.content,
             quote=task.quote,
             deadline=task.deadline,
             lead_unit=task.lead_unit,
+            task_code=supervised.code,
         )
         mark(row, actor, reason_for(notice))
         row.full_clean()
         row.save()
-        created.append(row)
-    return created
+        rows.append(row)
+    return rows
 
 
 @transaction.atomic
@@ -74,6 +101,7 @@ def do_accept_notice(
     problems: list[str],
     units: list[str],
     actor,
+    assigned_on: date | None = None,
 ) -> Notice:
     """Create the accepted milestones and tasks of a notice in one transaction, with history."""
     root = campaign_root(campaign)
@@ -98,5 +126,7 @@ def do_accept_notice(
     reason = reason_for(notice)
     for m in milestones:
         do_save_milestone(campaign, m.on, m.pct, actor=actor, reason=reason)
-    create_supervised_tasks(notice, tasks, actor=actor)
+    create_supervised_tasks(
+        notice, tasks, actor=actor, assigned_on=assigned_on or timezone.localdate()
+    )
     return notice

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,8 +52,16 @@ def _guess_lead(sentence: str, units: list[Unit]) -> str:
     return units[0].code
 
 
+def _default_deadline(reading, campaign: Campaign):
+    """A task without a stated deadline: the notice's next milestone, else the campaign's end."""
+    after = reading.notice_date or timezone.localdate()
+    later = [m.date for m in reading.milestones if m.date > after]
+    return min(later) if later else max(campaign.end, after)
+
+
 def _initial(reading, campaign: Campaign, units: list[Unit]) -> dict:
     existing = {m.on: m.pct for m in campaign.milestones.all()}
+    fallback = _default_deadline(reading, campaign)
     return {
         "milestones": [
             {
@@ -68,7 +77,7 @@ def _initial(reading, campaign: Campaign, units: list[Unit]) -> dict:
             {
                 "accept": True,
                 "content": t.content,
-                "deadline": t.deadline,
+                "deadline": t.deadline or fallback,
                 "lead_unit": _guess_lead(t.quote, units),
                 "quote": t.quote,
             }
@@ -105,6 +114,7 @@ def intake(request):
                     "title": _title(reading.text),
                     "source_name": form.cleaned_data["source_name"],
                     "text": reading.text,
+                    "assigned_on": reading.notice_date or timezone.localdate(),
                 },
                 campaigns=campaigns,
             )
@@ -167,6 +177,7 @@ def accept(request):
             problems=list(dict.fromkeys(d["code"] for d in accepted["problems"])),
             units=[d["name"] for d in accepted["units"]],
             actor=request.user,
+            assigned_on=notice_form.cleaned_data["assigned_on"],
         )
     except ValidationError as exc:
         for message in exc.messages:
