@@ -47,11 +47,28 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ZHAOSHANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("ZHAOSHANG_CSRF_TRUSTED_ORIGINS", [])
 DEMO_PASSWORD = env_str("ZHAOSHANG_DEMO_PASSWORD", "zhaoshang-demo")
+# A login lasts at most ZHAOSHANG_SESSION_HOURS from the moment of signing in,
+# and ends sooner after ZHAOSHANG_SESSION_IDLE_MINUTES without a request
+# (zhaoshang.web.middleware.SessionLimitsMiddleware).
 SESSION_COOKIE_AGE = env_int("ZHAOSHANG_SESSION_HOURS", 12) * 3600
+SESSION_IDLE_SECONDS = env_int("ZHAOSHANG_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 if env_bool("ZHAOSHANG_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Production switches (docs/security.md): redirect plain HTTP to HTTPS, and tell
+# browsers to use HTTPS only (HSTS) once the site is known to work over it.
+SECURE_SSL_REDIRECT = env_bool("ZHAOSHANG_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("ZHAOSHANG_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ZHAOSHANG_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("ZHAOSHANG_HSTS_PRELOAD", False)
+# A request body above this is refused (413) from its Content-Length, before a
+# byte of it is read (zhaoshang.web.middleware.UploadLimitMiddleware).
+UPLOAD_MAX_BYTES = env_int("ZHAOSHANG_UPLOAD_MAX_MB", 50) * 1024 * 1024
+# Form fields (not files) above 10 MB in all are refused by Django itself.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # An oversized upload is refused before any middleware reads the body.
+    "zhaoshang.web.middleware.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -94,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhaoshang.web.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A save that meets an import's write lock gets 503 「正在导入，请稍后再试」, not a 500.
@@ -194,6 +214,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: marks any account whose password is set to the demo password, so
+    # `serve` warns about it (docs/security.md).
+    {"NAME": "zhaoshang.org.passwords.DemoPasswordMarker"},
 ]
 # Argon2 for every new or changed password; older PBKDF2 hashes still verify and
 # are upgraded to Argon2 at the user's next login.

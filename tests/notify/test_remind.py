@@ -244,3 +244,38 @@ def test_queries_do_not_grow_with_the_units(world, django_assert_max_num_queries
     with django_assert_max_num_queries(4):
         dues = reporting_rounds(THURSDAY)
     assert len(dues) == 3
+
+
+def test_without_as_of_a_day_off_holds_everything(world, capsys):
+    from zhaoshang.campaigns.models import CalendarDay
+
+    CalendarDay.objects.update_or_create(on=timezone.localdate(), defaults={"is_workday": False})
+    assert main(["remind", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["held"] is True and doc["queued"] == 0 and doc["messages"] == []
+    assert main(["remind"]) == 0
+    assert "本次未发送，下个工作日上午再发" in capsys.readouterr().out
+    assert Message.objects.count() == 0
+
+
+def test_a_message_claimed_by_another_run_is_not_sent_twice(world):
+    from zhaoshang.notify.services import send
+
+    run_reminders(THURSDAY, hold=False)
+    message = Message.objects.get(channel="wecom")
+    stale = Message.objects.get(pk=message.pk)
+    stale.attempts = 0  # what a second run read before the first one sent it
+    stale.state = MessageState.PENDING
+    before = len(world["hooks"].received)
+    assert send(stale) is False
+    assert len(world["hooks"].received) == before
+    assert Message.objects.get(pk=message.pk).attempts == 1
+
+
+def test_messages_carry_a_link_when_the_site_address_is_set(world, settings):
+    settings.ZHAOSHANG_SITE_URL = "https://zs.example.gov.cn/"
+    run_reminders(THURSDAY, hold=False)
+    (wecom,) = world["hooks"].at("/wecom/liping")
+    assert wecom.body["markdown"]["content"].endswith(
+        f"\n\n登录平台办理：https://zs.example.gov.cn/dispatch/MQDH2026/rounds/{world['round'].pk}/"
+    )

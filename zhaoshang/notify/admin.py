@@ -23,7 +23,7 @@ class ReadOnly:
 class ChannelSetAdmin(ReadOnly, SimpleHistoryAdmin):
     list_display = ("unit", "person", "emails", "wecom_webhook", "dingtalk_webhook", "signed")
     list_select_related = ("unit", "person")
-    exclude = ("dingtalk_secret",)
+    fields = readonly_fields = ("unit", "person", "emails", "wecom_webhook", "dingtalk_webhook")
 
     @admin.display(boolean=True, description=_("加签"))
     def signed(self, obj):

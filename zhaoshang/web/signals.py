@@ -9,6 +9,14 @@ from zhaoshang.security import security_event
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    import time
+
+    from zhaoshang.web.middleware import SessionLimitsMiddleware
+
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SessionLimitsMiddleware.LOGIN_AT] = now
+        request.session[SessionLimitsMiddleware.SEEN_AT] = now
     security_event("login", request, user=user)
 
 
