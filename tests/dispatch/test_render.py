@@ -179,6 +179,33 @@ def test_findings_that_read_the_same_share_one_clause():
     )
 
 
+def test_xlsx_prints_as_it_is_and_carries_the_submitted_texts(draft):
+    book = openpyxl.load_workbook(io.BytesIO(render(draft, "xlsx")))
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.paperSize == 9, sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # One page wide (1 is the file format's default, left out by XlsxWriter), any pages tall.
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0), sheet.title
+        assert "&P" in sheet.oddFooter.center.text, sheet.title
+    # Wide sheets landscape, with their header row on every page.
+    assert book["进度排名"].page_setup.orientation == "landscape"
+    assert book["进度排名"].print_title_rows == "$1:$1"
+    rounds = book["调度填报"]
+    assert [c.value for c in rounds[2]] == [
+        "单位编码",
+        "单位名称",
+        "报送情况",
+        "进展情况",
+        "存在问题",
+        "下步计划",
+    ]
+    rows = {r[1].value: [c.value for c in r] for r in rounds.iter_rows(min_row=3)}
+    # 甲县 reported the round of 11-20 on time with the fixture's texts.
+    assert rows["甲县"][2:] == ["按时报送", "推进顺利", "要素保障不足", "继续对接"]
+    assert "年" in rounds["A1"].value and "T" not in rounds["A1"].value
+
+
 def test_xlsx_has_the_tables_with_numbers(draft):
     book = openpyxl.load_workbook(io.BytesIO(render(draft, "xlsx")))
     assert book.sheetnames == [

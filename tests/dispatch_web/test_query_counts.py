@@ -8,8 +8,9 @@ top bar's memberships. Then, for the office (admin):
   round page      round, its submissions, the root's children, readable units,
                   the round's ordinal, reminders (their units only when there are) 6
   published page  campaign, the bulletin, drillable units, openable projects       4
-  draft page      campaign, build_bulletin (19, its events included), same-day
-                  issue, drillable units                                           22
+  draft page      campaign, build_bulletin (22: its events, the forecast's projects
+                  and stage events, the latest round's report texts), same-day
+                  issue, drillable units                                           25
                   (its project lists are empty here: the openable-projects query,
                   like the reminders' units, runs only when there is something)
   drill-down      campaign, the bulletin, openable projects of the page            3
@@ -40,8 +41,9 @@ PINNED = {
     "rounds": 9,
     "round": 11,
     "bulletin": 9,
-    # The draft's forecast section reads the ledger's projects and stage events: two more.
-    "draft": 29,
+    # The draft's forecast section reads the ledger's projects and stage events: two more;
+    # the latest round's report texts for the 调度填报 sheet: one more.
+    "draft": 30,
     "projects": 8,
 }
 

@@ -40,7 +40,7 @@ from zhaoshang.dispatch.diagnostics import (
     pct,
     plain,
 )
-from zhaoshang.dispatch.models import Bulletin, DispatchSettings
+from zhaoshang.dispatch.models import Bulletin, DispatchSettings, Submission
 from zhaoshang.dispatch.services import settings_for, submission_state
 from zhaoshang.engine.eligibility import eligible_q
 from zhaoshang.engine.progress import (
@@ -213,8 +213,16 @@ def build_bulletin(
         "rows": [[p[c] for c in BASIS_COLUMNS] for p in counted],
     }
     doc["events"] = _events(campaign, as_of, unit)
+    doc["tasks"] = _tasks(campaign, as_of, unit)
     doc["forecast"] = _forecast(campaign, as_of, progress, settings)
     return doc
+
+
+def _tasks(campaign: Campaign, as_of: date, unit: Unit) -> dict | None:
+    """Overdue and escalated supervised tasks of the unit's subtree (zhaoshang.supervision)."""
+    from zhaoshang.supervision.bulletin import tasks_section
+
+    return tasks_section(campaign, as_of, unit)
 
 
 def _forecast(campaign: Campaign, as_of: date, progress: Progress, settings) -> dict | None:
@@ -654,11 +662,18 @@ def _rounds(diagnostics: Diagnostics, as_of: date, progress: Progress) -> dict:
         "next": describe(diagnostics.next_round),
     }
     if latest is not None:
+        # What each unit wrote, for the office to compile for the meeting (one query).
+        texts = {
+            unit_id: {"progress": progress_text, "problems": problems, "plan": plan}
+            for unit_id, progress_text, problems, plan in Submission.objects.filter(
+                round_id=latest.id, unit_id__in=list(latest.submitted), submitted_at__lte=until
+            ).values_list("unit_id", "progress", "problems", "plan")
+        }
         groups: dict[str, list[dict]] = defaultdict(list)
         for unit_id, submitted_at in latest.submitted.items():
             code, name = names[unit_id]
             state = submission_state(submitted_at, latest.deadline, until)
-            groups[state].append({"code": code, "name": name})
+            groups[state].append({"code": code, "name": name, **texts.get(unit_id, {})})
         order = {r.code: i for i, r in enumerate(progress.children)}
         for state in ("on_time", "late", "missing"):
             result["latest"][state] = sorted(groups[state], key=lambda u: order[u["code"]])

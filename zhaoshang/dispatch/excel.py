@@ -21,6 +21,7 @@ from zhaoshang.campaigns.models import MONEY_INDICATORS
 from zhaoshang.dispatch.bulletin import basis_projects, new_contract_projects
 from zhaoshang.dispatch.diagnostics import CODES, INDICATOR_WORDS, LABELS
 from zhaoshang.dispatch.tables import STATUS_FILL, STATUS_WORDS, ranked_rows
+from zhaoshang.formatting import cn_date
 
 INDICATOR_ORDER = (
     "contract_amount",
@@ -83,7 +84,11 @@ class _Book:
         self.f_total = fmt(border=1, bold=True)
         self.f_total_money = fmt(border=1, bold=True, num_format="#,##0.00")
         self.f_total_count = fmt(border=1, bold=True, num_format="#,##0")
-        self.f_date = fmt(border=1, num_format="yyyy-mm-dd")
+        # Dates as people write them (2026年11月27日), still real dates to sort and filter.
+        self.f_date = fmt(border=1, num_format='yyyy"年"m"月"d"日"')
+        # Per sheet: the header row to repeat on every printed page, and how wide it is.
+        self.header_rows: dict[str, int] = {}
+        self.sheet_widths: dict[str, float] = {}
         self.fills = {
             status: self.book.add_format({"bg_color": f"#{color}"})
             for status, color in STATUS_FILL.items()
@@ -96,6 +101,27 @@ class _Book:
             sheet.write_string(row, col, label, self.f_head)
             sheet.set_column(col, col, width)
         sheet.set_row(row, 32)
+        self.header_rows.setdefault(sheet.name, row)
+        self.sheet_widths[sheet.name] = max(self.sheet_widths.get(sheet.name, 0), sum(widths))
+
+    def print_setup(self) -> None:
+        """Every sheet prints on A4 as it is: fitted to the page width, landscape when wide,
+        the header row repeated, the bulletin's title on top and page numbers below."""
+        title = self.data["bulletin"]["title"].replace("&", "&&")
+        for sheet in self.book.worksheets():
+            sheet.set_paper(9)  # A4
+            width = self.sheet_widths.get(sheet.name, 0)
+            if width > 90 or sheet.name == "图表":
+                sheet.set_landscape()
+            else:
+                sheet.set_portrait()
+            sheet.fit_to_pages(1, 0)
+            sheet.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
+            sheet.center_horizontally()
+            if sheet.name in self.header_rows:
+                sheet.repeat_rows(0, self.header_rows[sheet.name])
+            sheet.set_header(f'&C&"黑体,常规"&11{title} · {sheet.name}')
+            sheet.set_footer("&C第 &P 页，共 &N 页")
 
     def value(self, sheet, row: int, col: int, indicator: str, value, *, total=False) -> None:
         if value is None:
@@ -425,10 +451,15 @@ class _Book:
         sheet.write_string(
             0,
             0,
-            f"{latest['title']}（截止{latest['deadline'].replace('T', ' ')[:16]}）",
+            f"{latest['title']}（截止{cn_date(latest['deadline'], with_time=True)}）",
             self.f_title,
         )
-        self.header(sheet, 1, ["单位编码", "单位名称", "报送情况"], [10, 16, 12])
+        self.header(
+            sheet,
+            1,
+            ["单位编码", "单位名称", "报送情况", "进展情况", "存在问题", "下步计划"],
+            [10, 16, 10, 40, 32, 32],
+        )
         r = 1
         words = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送"}
         for key, word in words.items():
@@ -437,6 +468,9 @@ class _Book:
                 sheet.write_string(r, 0, u["code"], self.f_text)
                 sheet.write_string(r, 1, u["name"], self.f_text)
                 sheet.write_string(r, 2, word, self.f_text)
+                # The texts the unit submitted (bulletins frozen before they were kept: blank).
+                for col, key_text in enumerate(("progress", "problems", "plan"), start=3):
+                    sheet.write_string(r, col, u.get(key_text, ""), self.f_wrap)
         if r > 1:
             for key, status in (("按时报送", "green"), ("逾期报送", "yellow"), ("未报送", "red")):
                 sheet.conditional_format(
@@ -456,7 +490,7 @@ class _Book:
                 r + 2,
                 0,
                 f"下一次：{block['next']['title']}，截止"
-                f"{block['next']['deadline'].replace('T', ' ')[:16]}",
+                f"{cn_date(block['next']['deadline'], with_time=True)}",
             )
 
     def curve_sheet(self) -> tuple[str, int] | None:
@@ -579,6 +613,7 @@ class _Book:
             from zhaoshang.dispatch.forecast_section import write_excel_sheet as forecast_sheet
 
             forecast_sheet(self)
+        self.print_setup()
         self.book.close()
         return self.out.getvalue()
 

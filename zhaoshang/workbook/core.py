@@ -418,7 +418,9 @@ def field_max(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
-ROLE_OPTIONS = {label: value for value, label in Role.choices} | {v: v for v in Role.values}
+# The sheet's own Chinese words (schema.ROLES, in Role's order), not the lazy labels:
+# those follow the active language, which an English page may have left behind.
+ROLE_OPTIONS = dict(zip(schema.ROLES, Role.values, strict=True)) | {v: v for v in Role.values}
 MODE_OPTIONS = {str(label): value for value, label in ScheduleMode.choices} | {
     v: v for v in ScheduleMode.values
 }
