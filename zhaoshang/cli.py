@@ -15,7 +15,7 @@ from datetime import date
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
 OWN_COMMANDS |= {"event", "notice", "export", "assess", "remind"}
 OWN_COMMANDS |= {"tasks", "backup", "restore"}
-OWN_COMMANDS |= {"token"}
+OWN_COMMANDS |= {"token", "forecast-backtest"}
 # Django's own commands that need the tables, so they also work on a new, empty database.
 MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
@@ -372,6 +372,22 @@ def cmd_remind(args) -> int:
     return 1 if result.failed else 0
 
 
+def cmd_forecast_backtest(args) -> int:
+    from zhaoshang.engine.backtest import backtest, backtest_text
+
+    campaign = _campaign(args.campaign)
+    if args.every < 1:
+        raise CommandError("--every 应为正整数（天）")
+    result = backtest(campaign, until=args.until or date.today(), every=args.every)
+    document = result.summary()
+    if args.json:
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(backtest_text(document))
+    return 0
+
+
 def cmd_generate(args) -> int:
     from zhaoshang.bench.generate import generate
 
@@ -495,6 +511,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只列出将发送的提醒，不发送")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_remind)
+
+    p = sub.add_parser(
+        "forecast-backtest", help="用历史日期回测完成预测，报告实际结果落在预测区间内的比例"
+    )
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--until", type=parse_date, help="检验到哪一天的实际结果（默认今天）")
+    p.add_argument("--every", type=int, default=7, help="每隔多少天做一次预测（默认 7）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_forecast_backtest)
 
     p = sub.add_parser("generate", help="生成省级规模的基准测试数据")
     p.add_argument(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.web.helpers import text
 from zhaoshang.dispatch.models import ReminderRequest, ReportingRound, Submission, SubmissionState
+from zhaoshang.dispatch.services import weekly_deadlines
 
 from .conftest import dispatch_rows
 
@@ -37,11 +38,9 @@ def test_office_opens_a_round_and_a_weekly_schedule(client_for, personas, cycle)
     assert made.history.get().history_user == personas.user("admin")
 
     # Fridays 11-27 and 12-04 between 11-23 and 12-05 at 17:00; 12-04 exists already.
-    response = client.post(
-        f"{C}/rounds/schedule/",
-        {"first": "2026-11-23", "last": "2026-12-05", "weekday": "4", "at": "17:00"},
-        follow=True,
-    )
+    # (11-27 may be past by now: the office then confirms it wants it all the same.)
+    schedule = {"first": "2026-11-23", "last": "2026-12-05", "weekday": "4", "at": "17:00"}
+    response = client.post(f"{C}/rounds/schedule/", {**schedule, "past": "past"}, follow=True)
     assert "调度计划共 2 个轮次，新建 1 个" in text(response.content.decode())
     moments = [
         timezone.localtime(r.deadline).strftime("%m-%d %H:%M")
@@ -190,3 +189,33 @@ def test_open_round_is_pending_not_missing(client_for, cycle):
     assert r2.deadline > timezone.now() + timedelta(days=6)
     page = text(client_for("admin").get(f"{C}/rounds/{r2.pk}/").content.decode())
     assert "待报送 4" in page and "未报送 " not in page.split("各单位报送情况")[1].split("催报")[0]
+
+
+def test_a_schedule_starting_in_the_past_asks_first(client_for, personas, cycle):
+    client = client_for("admin")
+    today = timezone.localdate()
+    # every day of the week from 14 days ago to 14 days ahead: two weeks already over
+    schedule = {
+        "first": (today - timedelta(days=14)).isoformat(),
+        "last": (today + timedelta(days=14)).isoformat(),
+        "weekday": str(today.weekday()),
+        "at": "17:00",
+    }
+    before = set(ReportingRound.objects.values_list("pk", flat=True))
+    page = client.post(f"{C}/rounds/schedule/", schedule)
+    html = text(page.content.decode())
+    assert page.status_code == 200 and "截止时间已经过去" in html
+    assert "所有单位在这些轮次中都将记为“未报送”" in html
+    assert set(ReportingRound.objects.values_list("pk", flat=True)) == before  # nothing yet
+    # "only the future ones": today 17:00 (unless over already), +7 and +14 days
+    client.post(f"{C}/rounds/schedule/", {**schedule, "past": "future"})
+    now = timezone.now()
+    new = ReportingRound.objects.exclude(pk__in=before)
+    expected = [
+        d
+        for d in weekly_deadlines(
+            today - timedelta(days=14), today + timedelta(days=14), weekday=today.weekday()
+        )
+        if d >= now
+    ]
+    assert sorted(r.deadline for r in new) == expected

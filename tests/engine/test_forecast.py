@@ -140,3 +140,39 @@ def test_stage_model_without_history_is_the_prior():
     expected = share * math.exp(-rate * 30) * (1 - math.exp(-rate * 60)) / survive
     assert model.probability(Stage.NEGOTIATING, 30, 60) == pytest.approx(expected)
     assert model.probability(Stage.NEGOTIATING, 30, 0) == 0
+
+
+def test_backtest_reports_calibration_against_what_happened(tree, capsys):
+    from zhaoshang.cli import main
+
+    c, R, A, B = tree
+    # A project signed 10-10 and contracted 11-10 for 20000; as of 10-15 and 10-22
+    # it is in A's pipeline. A's outcome at 11-15: 9000 + 20000 = 29000.
+    signed(A, 20000, date(2026, 10, 10), code="S-1")
+    p = do_save_project(
+        "S-1",
+        ProjectData(
+            name="项目S-1",
+            responsible_unit=A,
+            stage=Stage.CONTRACTED,
+            planned_investment=Decimal(20000),
+            contract_amount=Decimal(20000),
+            stage_dates={Stage.SIGNED: date(2026, 10, 10), Stage.CONTRACTED: date(2026, 11, 10)},
+        ),
+        today=date(2026, 11, 10),
+    )[0]
+    assert p.contract_on == date(2026, 11, 10)
+    assert (
+        main(["forecast-backtest", "--campaign", "T2026", "--until", "2026-11-20", "--json"]) == 0
+    )
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    # Forecast days 10-15, 10-22, …, 11-19; only the 11-15 milestone has passed by 11-20:
+    # 5 days before it (10-15 … 11-12) × 2 units = 10 checks.
+    assert doc["forecast_days"][:2] == ["2026-10-15", "2026-10-22"]
+    assert doc["checks"] == 10
+    total = doc["inside_pct"] + doc["above_pct"] + doc["below_pct"]
+    assert total == pytest.approx(100)
+    assert main(["forecast-backtest", "--campaign", "T2026", "--until", "2026-11-20"]) == 0
+    assert "落在 10%–90% 区间内" in capsys.readouterr().out

@@ -213,8 +213,16 @@ def build_bulletin(
         "rows": [[p[c] for c in BASIS_COLUMNS] for p in counted],
     }
     doc["events"] = _events(campaign, as_of, unit)
+    doc["tasks"] = _tasks(campaign, as_of, unit)
     doc["forecast"] = _forecast(campaign, as_of, progress, settings)
     return doc
+
+
+def _tasks(campaign: Campaign, as_of: date, unit: Unit) -> dict | None:
+    """Overdue and escalated supervised tasks of the unit's subtree (zhaoshang.supervision)."""
+    from zhaoshang.supervision.bulletin import tasks_section
+
+    return tasks_section(campaign, as_of, unit)
 
 
 def _forecast(campaign: Campaign, as_of: date, progress: Progress, settings) -> dict | None:

@@ -7,7 +7,7 @@ from datetime import time, timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.dispatch.models import ReminderRequest, ReportingRound
+from zhaoshang.dispatch.models import DispatchSettings, ReminderRequest, ReportingRound
 from zhaoshang.web.forms import DateInput
 
 # Generating a year of weekly rounds is plenty; more is a typo in a date.
@@ -90,6 +90,12 @@ class ScheduleForm(forms.Form):
     last = forms.DateField(label=_("到"), widget=DateInput())
     weekday = forms.TypedChoiceField(label=_("每周"), choices=WEEKDAYS, coerce=int, initial=4)
     at = forms.TimeField(label=_("截止时刻"), widget=TimeInput(), initial=time(17))
+    # Deadlines already past: asked once ("past": create them too, "future": skip them).
+    past = forms.ChoiceField(
+        required=False,
+        choices=(("", ""), ("past", "past"), ("future", "future")),
+        widget=forms.HiddenInput,
+    )
 
     def clean(self):
         data = super().clean()
@@ -116,3 +122,46 @@ class AsOfForm(forms.Form):
     """The as-of day of a draft bulletin (today when left empty)."""
 
     as_of = forms.DateField(label=_("统计截止日期"), required=False, widget=DateInput())
+
+
+SETTINGS_FIELDS = (
+    "effort_window_days",
+    "effort_median_share",
+    "on_time_min_pct",
+    "stale_ledger_days",
+    "stuck_key_days",
+    "task_due_soon_workdays",
+    "task_blue_max_workdays",
+    "task_orange_max_workdays",
+    "issuing_office",
+    "number_style",
+    "number_prefix",
+    "copy_to",
+    "printing_office",
+    "forecast_in_bulletin",
+)
+
+
+class DispatchSettingsForm(forms.ModelForm):
+    """The campaign's dispatch thresholds (三大三少, stuck projects, task escalation)."""
+
+    reason = forms.CharField(
+        label=_("修改原因"), required=False, max_length=200, help_text=_("记入变更记录，可不填")
+    )
+
+    class Meta:
+        model = DispatchSettings
+        fields = SETTINGS_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        share = data.get("effort_median_share")
+        if share is not None and not (0 < share <= 1):
+            self.add_error("effort_median_share", _("应在 0 到 1 之间，如 0.5 表示中位数的一半"))
+        pct = data.get("on_time_min_pct")
+        if pct is not None and not (0 <= pct <= 100):
+            self.add_error("on_time_min_pct", _("应在 0 到 100 之间"))
+        for name in ("effort_window_days", "stale_ledger_days", "stuck_key_days"):
+            if data.get(name) == 0:
+                self.add_error(name, _("应至少为 1 天"))
+        return data

@@ -5,6 +5,7 @@ from zhaoshang.dispatch import views
 app_name = "dispatch"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<str:code>/settings/", views.dispatch_settings, name="settings"),
     path("<str:code>/rounds/", views.round_list, name="rounds"),
     path("<str:code>/rounds/new/", views.round_create, name="round_create"),
     path("<str:code>/rounds/schedule/", views.round_schedule, name="round_schedule"),

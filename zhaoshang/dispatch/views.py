@@ -44,7 +44,9 @@ from zhaoshang.dispatch.bulletin import (
 )
 from zhaoshang.dispatch.charts import chart_data
 from zhaoshang.dispatch.forms import (
+    SETTINGS_FIELDS,
     AsOfForm,
+    DispatchSettingsForm,
     ReminderForm,
     RoundForm,
     ScheduleForm,
@@ -60,6 +62,7 @@ from zhaoshang.dispatch.services import (
     do_request_reminder,
     do_save_dispatch_settings,
     do_submit_report,
+    settings_for,
     weekly_deadlines,
 )
 from zhaoshang.dispatch.tables import ranked_rows
@@ -243,6 +246,30 @@ def round_schedule(request, code: str):
     if not deadlines:
         messages.error(request, _("所选期间内没有该星期几，未生成轮次。"))
         return redirect("dispatch:rounds", code=campaign.code)
+    existing = set(
+        ReportingRound.objects.filter(campaign=campaign, deadline__in=deadlines).values_list(
+            "deadline", flat=True
+        )
+    )
+    now = timezone.now()
+    past = [d for d in deadlines if d < now and d not in existing]
+    if past and not data["past"]:
+        # Rounds already over when created: every unit would stand as 未报送. Ask first.
+        return render(
+            request,
+            "dispatch/schedule_confirm.html",
+            {
+                "campaign": campaign,
+                "form": form,
+                "past": past,
+                "future": [d for d in deadlines if d >= now],
+            },
+        )
+    if data["past"] == "future":
+        deadlines = [d for d in deadlines if d >= now]
+        if not deadlines:
+            messages.info(request, _("没有今后的轮次，未生成轮次。"))
+            return redirect("dispatch:rounds", code=campaign.code)
     before = ReportingRound.objects.filter(campaign=campaign).count()
     do_create_schedule(campaign, deadlines, actor=request.user)
     created = ReportingRound.objects.filter(campaign=campaign).count() - before
@@ -534,6 +561,8 @@ def _bulletin_page(request, campaign: Campaign, root: Unit, document: dict, bull
         "published_same_day": published_same_day,
         "direct_row": DIRECT_ROW,
         "projects_url": _projects_url(campaign, bulletin, as_of),
+        # The office turns a flagged line into a task in one click.
+        "can_assign": scope_of(request.user).can_edit(root),
         **roles,
     }
     return render(request, "dispatch/bulletin.html", context)
@@ -757,3 +786,42 @@ def draft_projects(request, code: str):
     campaign = _campaign(request, code)
     _require(_roles(request.user, _root(campaign))["sees_all"])
     return _projects_page(request, campaign, build_bulletin(campaign, _as_of(request, request.GET)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispatch_settings(request, code: str):
+    """The campaign's dispatch thresholds: read by everyone in it, changed by its administrators."""
+    campaign = _campaign(request, code)
+    root = _root(campaign)
+    roles = _roles(request.user, root)
+    current = settings_for(campaign)
+    form = DispatchSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST":
+        _require(roles["can_manage"])
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in SETTINGS_FIELDS}
+            try:
+                _found, changed = do_save_dispatch_settings(
+                    campaign,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"] or None,
+                    **values,
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                if changed:
+                    messages.success(request, _("调度设置已保存。"))
+                else:
+                    messages.info(request, _("没有修改任何内容。"))
+                return redirect("dispatch:settings", code=campaign.code)
+    history = []
+    if current.pk:
+        history = list(current.history.select_related("history_user").order_by("-history_id")[:20])
+    return render(
+        request,
+        "dispatch/settings.html",
+        {"campaign": campaign, "form": form, "current": current, "history": history, **roles},
+    )

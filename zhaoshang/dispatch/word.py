@@ -371,6 +371,12 @@ class _Writer:
             section += 1
             write_word_section(self, section)
 
+        if data.get("tasks"):
+            from zhaoshang.supervision.bulletin import write_word_section as write_tasks
+
+            section += 1
+            write_tasks(self, section)
+
         if data.get("forecast"):
             from zhaoshang.dispatch.forecast_section import write_word_section as forecast_word
 

@@ -80,6 +80,11 @@ def _progress_page(request, unit_code: str | None):
         as_of = form.cleaned_data["as_of"]
 
     context = {"form": form, "campaign": campaign, "as_of": as_of, "unit": unit}
+    if not _fragment_only(request):
+        from zhaoshang.supervision.views import attention
+
+        # Nothing overdue goes unnoticed: the user's overdue and due-soon tasks.
+        context["attention"] = attention(user, timezone.localdate())
     if campaign is not None:
         try:
             progress = compute(campaign, as_of, unit)

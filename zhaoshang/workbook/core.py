@@ -324,6 +324,18 @@ class Row:
         """An identifier typed as text or a number: 522601, "522601", "５２２６０１"."""
         return to_half_width(self.text(column, required=required, max_length=max_length)).strip()
 
+    def record_code(self, column: str, *, label: str, max_length: int) -> str:
+        """The code a row gives its own record: the one rule of zhaoshang/codes.py."""
+        from zhaoshang.codes import code_problem
+
+        value = self.code(column, required=True, max_length=max_length)
+        if value:
+            problem = code_problem(value, label=label, max_length=max_length)
+            if problem:
+                self.error(column, problem)
+                return ""
+        return value
+
     def date(self, column: str, *, required: bool = False) -> date | None:
         return self._parse(column, parse_date_value, required)
 
@@ -406,7 +418,9 @@ def field_max(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
-ROLE_OPTIONS = {label: value for value, label in Role.choices} | {v: v for v in Role.values}
+# The sheet's own Chinese words (schema.ROLES, in Role's order), not the lazy labels:
+# those follow the active language, which an English page may have left behind.
+ROLE_OPTIONS = dict(zip(schema.ROLES, Role.values, strict=True)) | {v: v for v in Role.values}
 MODE_OPTIONS = {str(label): value for value, label in ScheduleMode.choices} | {
     v: v for v in ScheduleMode.values
 }
