@@ -190,7 +190,9 @@ def test_template_downloads(personas, client_for):
     assert "项目" in book.sheetnames and "单位" in book.sheetnames
     one = client.get("/import/template.xlsx?sheet=项目")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(one.streaming_content)))
-    assert book.sheetnames == ["说明", "项目"]
+    assert book.sheetnames == ["说明", "项目", "示例-项目", "_lists"]
+    units = [c.value for c in book["_lists"]["A"][1:] if c.value]
+    assert units == ["522601", "522601101"]  # the reporter's own subtree
     assert client.get("/import/template.xlsx?sheet=台账").status_code == 404
 
 
