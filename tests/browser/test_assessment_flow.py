@@ -58,8 +58,8 @@ def test_scheme_draft_publish_and_drill_down(page, browser, live_server, persona
     # 3. Publish (after confirming); the Word file holds the ranking.
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("text=发布考核结果")
-    expect(page.locator(".message.success")).to_contain_text("已发布考核结果")
-    expect(page.locator(".doc-issue")).to_have_text("第1次发布")
+    expect(page.locator(".message.success")).to_contain_text("已发布考核通报第1期")
+    expect(page.locator(".doc-issue")).to_have_text("第1期")
     with page.expect_download() as info:
         page.click("text=下载 Word")
     saved = ARTIFACTS / "assessment-1.docx"
@@ -73,7 +73,7 @@ def test_scheme_draft_publish_and_drill_down(page, browser, live_server, persona
     reporter.set_viewport_size({"width": 1366, "height": 900})
     sign_in(reporter, base, "r522601", personas.password)
     reporter.goto(f"{base}/assessment/MQDH2026/")
-    reporter.click("text=第1次")
+    reporter.click("text=第1期")
     table = reporter.locator(".assessment-ranking tbody")
     expect(table.locator("tr")).to_have_count(3)
     expect(table.locator("a")).to_have_count(1)  # only its own unit opens

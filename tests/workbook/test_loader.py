@@ -827,8 +827,10 @@ def test_a_county_reporter_cannot_import_another_countys_project(make_book):
     }
     before = model_counts()
     result = load_workbook(make_book(other, name="越权.xlsx"), actor=reporter)
+    # Found while validating (the preview shows it), at the row and column.
     assert result.errors == [
-        "工作表「项目」第2行：无权修改此数据（超出本账号的管理范围），已全部撤销"
+        "工作表「项目」第2行「责任单位编码」：单位「990001」不在本账号的管理范围内"
+        "（只能导入本单位及下级单位的数据），本行不能导入"
     ]
     assert model_counts() == before
 

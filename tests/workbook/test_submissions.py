@@ -167,7 +167,8 @@ def test_a_county_reporter_fills_existing_rounds_of_its_own_unit_only(make_book)
     before = model_counts()
     result = load_workbook(make_book(other, name="乙县.xlsx"), actor=reporter)
     assert result.errors == [
-        "工作表「调度填报」第2行：无权修改此数据（超出本账号的管理范围），已全部撤销"
+        "工作表「调度填报」第2行「单位编码」：单位「990002」不在本账号的管理范围内"
+        "（只能导入本单位及下级单位的数据），本行不能导入"
     ]
     assert model_counts() == before
 

@@ -22,6 +22,7 @@ from zhaoshang.assessment.tables import (
     summary,
 )
 from zhaoshang.dispatch.excel import _Book, _number
+from zhaoshang.dispatch.word import issue_number
 
 
 class _AssessmentBook(_Book):
@@ -39,7 +40,7 @@ class _AssessmentBook(_Book):
         sheet = self.book.add_worksheet("考核通报")
         sheet.set_column(0, 0, 16)
         sheet.set_column(1, 1, 100)
-        issue = f"第{header['number']}次发布" if header["number"] else "征求意见稿（未发布）"
+        issue = issue_number(header) if header["number"] else "征求意见稿（未发布）"
         sheet.write_string(0, 0, f"考核通报　{issue}", self.f_title)
         rows = [
             ("标题", header["title"]),

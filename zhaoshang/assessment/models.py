@@ -140,7 +140,7 @@ class PublishedAssessment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.campaign} 考核结果 第{self.number}次"
+        return f"{self.campaign} 考核通报 第{self.number}期"
 
     def save(self, *args, **kwargs):
         # Frozen like a bulletin: only the first save (publication) is allowed.

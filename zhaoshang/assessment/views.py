@@ -49,6 +49,7 @@ from zhaoshang.assessment.word import render_docx
 from zhaoshang.campaigns.models import Campaign, Indicator
 from zhaoshang.dispatch.forms import AsOfForm
 from zhaoshang.dispatch.views import _attachment
+from zhaoshang.dispatch.word import issue_number
 from zhaoshang.engine.assessment import NoScheme, compute_assessment, records
 from zhaoshang.engine.progress import UnknownUnit, campaign_root
 from zhaoshang.ledger.models import Project
@@ -244,6 +245,8 @@ def _page(request, campaign: Campaign, root: Unit, document: dict, published=Non
         "draft": published is None,
         "as_of": as_of,
         "summary": summary(document),
+        # 第N期 or the office's document number, as the Word file prints it.
+        "issue": issue_number(document["bulletin"]),
         "scheme_lines": _scheme_lines(document),
         "indicator_words": INDICATOR_WORDS,
         "item_words": ITEM_WORDS,
@@ -355,7 +358,7 @@ def publish(request, code: str):
         return redirect("assessment:index", code=campaign.code)
     messages.success(
         request,
-        _("已发布考核结果（第%(number)d次）。此后台账的修改不会改变已发布的得分。")
+        _("已发布考核通报第%(number)d期。此后台账的修改不会改变已发布的得分。")
         % {"number": found.number},
     )
     return redirect("assessment:published", code=campaign.code, number=found.number)
@@ -363,7 +366,7 @@ def publish(request, code: str):
 
 def _file_name(document: dict, fmt: str) -> str:
     header = document["bulletin"]
-    issue = f"第{header['number']}次" if header["number"] else "征求意见稿"
+    issue = f"第{header['number']}期" if header["number"] else "征求意见稿"
     return f"{document['campaign_name']}考核结果{issue}（截至{document['as_of']}）.{fmt}"
 
 

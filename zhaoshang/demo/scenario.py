@@ -204,6 +204,12 @@ def load_scenario(scenario: Scenario) -> None:
         )
     _finish_units()
     _finish_accounts(set(DEMO_USERNAMES) - existing)
+    # What a workbook cannot carry: the tasks' flow so far, and two published bulletins.
+    from zhaoshang.dispatch.demo import publish_bulletins
+    from zhaoshang.supervision.demo import advance_tasks
+
+    advance_tasks()
+    publish_bulletins(scenario.shift)
 
 
 def _campaign_window():

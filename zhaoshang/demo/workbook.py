@@ -26,7 +26,9 @@ from openpyxl import Workbook
 
 from zhaoshang.assessment.demo import HEADERS as ASSESSMENT_HEADERS
 from zhaoshang.demo.fiction import ORIGINS, enterprise_name, make_uscc, person_name
+from zhaoshang.dispatch.demo import HEADERS as ROUND_HEADERS
 from zhaoshang.events.demo import HEADERS as EVENT_HEADERS
+from zhaoshang.supervision.demo import HEADERS as TASK_HEADERS
 
 REFERENCE_TODAY = date(2026, 11, 27)
 CAMPAIGN_CODE = "MQDH2026"
@@ -81,6 +83,9 @@ HEADERS: dict[str, list[str]] = {
 HEADERS.update(EVENT_HEADERS)
 # The assessment scheme's sheets (考核方案, 加减分) come from zhaoshang/assessment/demo.py.
 HEADERS.update(ASSESSMENT_HEADERS)
+# The reporting rounds (调度填报) and the supervised tasks (督办事项) of the dispatch cycle.
+HEADERS.update(ROUND_HEADERS)
+HEADERS.update(TASK_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -728,6 +733,11 @@ def build_scenario(today: date | None = None, *, password: str | None = None) ->
     from zhaoshang.assessment import demo as assessment_demo
 
     content.update(assessment_demo.scheme_sheets(campaign=CAMPAIGN_CODE))
+    from zhaoshang.dispatch import demo as dispatch_demo
+    from zhaoshang.supervision import demo as supervision_demo
+
+    content.update(dispatch_demo.round_sheets(content, campaign=CAMPAIGN_CODE, root=ROOT_CODE))
+    content.update(supervision_demo.task_sheets(campaign=CAMPAIGN_CODE))
     for sheet, rows in content.items():
         shifted = [[scenario.shifted(v) if isinstance(v, date) else v for v in row] for row in rows]
         scenario.sheets[sheet] = [list(HEADERS[sheet]), *shifted]
