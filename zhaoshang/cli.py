@@ -141,7 +141,12 @@ def cmd_export(args) -> int:
     except OSError as exc:
         raise CommandError(f"无法写入「{args.output}」：{exc.strerror or exc}") from None
     summary = "，".join(f"{name} {n} 行" for name, n in counts.items())
-    print(f"已导出到 {args.output}：{summary}", file=sys.stderr)
+    from pathlib import Path
+
+    from zhaoshang.formatting import file_size
+
+    size = file_size(Path(args.output).stat().st_size)
+    print(f"已导出到 {Path(args.output).resolve()}（{size}）：{summary}", file=sys.stderr)
     return 0
 
 
@@ -265,7 +270,10 @@ def cmd_bulletin(args) -> int:
     target = Path(args.output)
     if target.is_dir():
         target = target / file_name(document, args.format)
-    print(f"已写入 {target}", file=sys.stderr)
+    from zhaoshang.formatting import file_size
+
+    kind = {"docx": "Word 文档", "xlsx": "Excel 工作簿", "json": "JSON 数据"}[args.format]
+    print(f"已写入{kind} {target.resolve()}（{file_size(target.stat().st_size)}）", file=sys.stderr)
     return 0
 
 

@@ -114,3 +114,12 @@ def test_login_and_error_pages_carry_the_protections(client, db):
     for url in ("/login/", "/no-such-page/"):
         response = client.get(url)
         _check_headers(url, response)
+
+
+def test_api_docs_page_has_no_inline_script(client_for, personas):
+    response = client_for("admin").get("/api/v1/docs/")
+    assert response.status_code == 200
+    _check_headers("/api/v1/docs/", response)
+    parser = _Page()
+    parser.feed(response.content.decode())
+    assert not parser.problems, parser.problems

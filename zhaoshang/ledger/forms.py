@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.codes import code_problem
 from zhaoshang.ledger.models import (
     AttachmentKind,
     Enterprise,
@@ -37,6 +38,7 @@ from zhaoshang.workbook.values import (
     parse_tag,
     round_to_cent,
     split_list,
+    to_half_width,
 )
 
 # ---------------------------------------------------------------- fields and widgets
@@ -429,6 +431,14 @@ class ProjectCreateForm(ProjectForm):
         super().__init__(*args, **kwargs)
         del self.fields["reason"]
         del self.fields["version"]
+
+    def clean_code(self):
+        # The one rule (zhaoshang/codes.py): a code must be safe in URLs, files and sheets.
+        code = to_half_width(self.cleaned_data["code"]).strip()
+        problem = code_problem(code, label=_("项目编号"), max_length=50)
+        if problem:
+            raise forms.ValidationError(problem, code="bad_code")
+        return code
 
     def project_data(self) -> ProjectData:
         d = self.cleaned_data

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from zhaoshang.codes import code_problem
 from zhaoshang.history import assign, mark, save_changes
 from zhaoshang.ledger.models import (
     PROJECT_HISTORY,
@@ -192,6 +193,12 @@ def do_save_project(
     project = Project.objects.select_for_update().filter(code=code).first()
     created = project is None
     if created:
+        # A project stored before the rule (legacy data) keeps its code and stays editable.
+        problem = code_problem(
+            code, label="项目编号", max_length=Project._meta.get_field("code").max_length
+        )
+        if problem:
+            raise ValidationError(problem)
         project = Project(code=code)
     else:
         _check_scope(actor, project.responsible_unit)

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhaoshang.codes import code_problem
 from zhaoshang.org.models import Person, Role, TeamRole, Unit, UnitKind
 from zhaoshang.org.scope import scope_of, visible
 from zhaoshang.stamps import StampField, stamp
@@ -113,6 +114,11 @@ class UnitForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
+        problem = code_problem(
+            code, label=_("单位编码"), max_length=Unit._meta.get_field("code").max_length
+        )
+        if problem:
+            raise forms.ValidationError(problem)
         if Unit.objects.filter(code=code).exists():
             raise forms.ValidationError(
                 _("单位编码 %(code)s 已被使用，请换一个。") % {"code": code}

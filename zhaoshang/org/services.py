@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.codes import code_problem
 from zhaoshang.history import assign, mark, save_changes
 from zhaoshang.org.models import Account, Membership, Person, TeamMember, Unit
 from zhaoshang.org.scope import forget_scope, require_manage, scope_of
@@ -70,6 +71,11 @@ def do_save_unit(
     unit = Unit.objects.select_for_update().filter(code=code).first()
     created = unit is None
     if created:
+        problem = code_problem(
+            code, label=_("单位编码"), max_length=Unit._meta.get_field("code").max_length
+        )
+        if problem:
+            raise ValidationError(problem)
         unit = Unit(code=code)
     else:
         check_stamp(unit, expected_stamp, _("单位信息"))

@@ -324,6 +324,18 @@ class Row:
         """An identifier typed as text or a number: 522601, "522601", "５２２６０１"."""
         return to_half_width(self.text(column, required=required, max_length=max_length)).strip()
 
+    def record_code(self, column: str, *, label: str, max_length: int) -> str:
+        """The code a row gives its own record: the one rule of zhaoshang/codes.py."""
+        from zhaoshang.codes import code_problem
+
+        value = self.code(column, required=True, max_length=max_length)
+        if value:
+            problem = code_problem(value, label=label, max_length=max_length)
+            if problem:
+                self.error(column, problem)
+                return ""
+        return value
+
     def date(self, column: str, *, required: bool = False) -> date | None:
         return self._parse(column, parse_date_value, required)
 

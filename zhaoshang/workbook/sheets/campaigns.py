@@ -59,7 +59,9 @@ class CampaignsSheet(SheetHandler):
         self.records: list[CampaignRec] = []
         seen: dict = {}
         for row in rows:
-            code = row.code("行动编码", required=True, max_length=field_max(Campaign, "code"))
+            code = row.record_code(
+                "行动编码", label="行动编码", max_length=field_max(Campaign, "code")
+            )
             rec = CampaignRec(
                 row=row,
                 code=code,

@@ -47,7 +47,9 @@ class EventsSheet(SheetHandler):
         for row in rows:
             rec = EventRec(
                 row=row,
-                code=row.code("活动编码", required=True, max_length=field_max(Event, "code")),
+                code=row.record_code(
+                    "活动编码", label="活动编码", max_length=field_max(Event, "code")
+                ),
                 name=row.text("活动名称", required=True, max_length=field_max(Event, "name")),
                 campaign=row.code("行动编码"),
                 start=row.date("开始日期", required=True),

@@ -148,7 +148,9 @@ class ProjectsSheet(SheetHandler):
         seen: dict = {}
         ctx = self.ctx
         for row in rows:
-            code = row.code("项目编号", required=True, max_length=field_max(Project, "code"))
+            code = row.record_code(
+                "项目编号", label="项目编号", max_length=field_max(Project, "code")
+            )
             rec = ProjectRec(
                 row=row,
                 code=code,

@@ -87,7 +87,7 @@ class UnitsSheet(SheetHandler):
         seen: dict = {}
         kinds = {k: k for k in UnitKind.values}
         for row in rows:
-            code = row.code("单位编码", required=True, max_length=field_max(Unit, "code"))
+            code = row.record_code("单位编码", label="单位编码", max_length=field_max(Unit, "code"))
             rec = UnitRec(
                 row=row,
                 code=code,
