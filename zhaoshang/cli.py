@@ -423,6 +423,11 @@ def cmd_bench(args) -> int:
     from zhaoshang.bench.run import run_benchmarks
 
     _migrate()
+    if args.only == "import":
+        from zhaoshang.bench.import_bench import SIZES, run_import_benchmarks
+
+        sizes = tuple(int(n) for n in args.sizes.split(",")) if args.sizes else SIZES
+        return run_import_benchmarks(repeat=min(args.repeat, 3), sizes=sizes)
     return run_benchmarks(repeat=args.repeat)
 
 
@@ -539,6 +544,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="对当前数据库运行性能基准")
     p.add_argument("--repeat", type=int, default=20)
+    p.add_argument("--only", choices=["import"], help="只运行这一项基准（import：导入与导出）")
+    p.add_argument("--sizes", help="导入基准的行数，逗号分隔（默认 1000,10000,50000）")
     p.set_defaults(func=cmd_bench)
     return parser
 
