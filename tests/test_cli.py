@@ -43,7 +43,8 @@ def test_progress_table_in_words(small, capsys):
     assert main(["progress", "--campaign", "EX", "--as-of", "2026-11-20"]) == 0
     out = capsys.readouterr().out
     assert "落后序时进度 17.50 个百分点" in out
-    assert "距 12月05日 节点" in out
+    assert "距 12月5日 节点" in out
+    assert "截至 2026年11月20日" in out
 
 
 @pytest.mark.parametrize(

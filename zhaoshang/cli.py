@@ -141,7 +141,12 @@ def cmd_export(args) -> int:
     except OSError as exc:
         raise CommandError(f"无法写入「{args.output}」：{exc.strerror or exc}") from None
     summary = "，".join(f"{name} {n} 行" for name, n in counts.items())
-    print(f"已导出到 {args.output}：{summary}", file=sys.stderr)
+    from pathlib import Path
+
+    from zhaoshang.formatting import file_size
+
+    size = file_size(Path(args.output).stat().st_size)
+    print(f"已导出到 {Path(args.output).resolve()}（{size}）：{summary}", file=sys.stderr)
     return 0
 
 
@@ -265,7 +270,10 @@ def cmd_bulletin(args) -> int:
     target = Path(args.output)
     if target.is_dir():
         target = target / file_name(document, args.format)
-    print(f"已写入 {target}", file=sys.stderr)
+    from zhaoshang.formatting import file_size
+
+    kind = {"docx": "Word 文档", "xlsx": "Excel 工作簿", "json": "JSON 数据"}[args.format]
+    print(f"已写入{kind} {target.resolve()}（{file_size(target.stat().st_size)}）", file=sys.stderr)
     return 0
 
 
@@ -415,6 +423,11 @@ def cmd_bench(args) -> int:
     from zhaoshang.bench.run import run_benchmarks
 
     _migrate()
+    if args.only == "import":
+        from zhaoshang.bench.import_bench import SIZES, run_import_benchmarks
+
+        sizes = tuple(int(n) for n in args.sizes.split(",")) if args.sizes else SIZES
+        return run_import_benchmarks(repeat=min(args.repeat, 3), sizes=sizes)
     return run_benchmarks(repeat=args.repeat)
 
 
@@ -531,6 +544,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="对当前数据库运行性能基准")
     p.add_argument("--repeat", type=int, default=20)
+    p.add_argument("--only", choices=["import"], help="只运行这一项基准（import：导入与导出）")
+    p.add_argument("--sizes", help="导入基准的行数，逗号分隔（默认 1000,10000,50000）")
     p.set_defaults(func=cmd_bench)
     return parser
 

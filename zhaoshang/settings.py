@@ -300,8 +300,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"line": {"format": "%(message)s"}},
+    "filters": {"forbidden_one_line": {"()": "zhaoshang.web.logs.ForbiddenOneLine"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "filters": ["forbidden_one_line"]},
         "security": {
             "class": "zhaoshang.security.SecurityLogHandler",
             "filename": str(SECURITY_LOG_FILE),

@@ -173,7 +173,7 @@ def test_reason_is_required_to_change_an_allocated_value(client_for):
     ("fields", "message"),
     [
         ({"value": "-1"}, "目标值不能为负数。"),
-        ({"value": "abc"}, "输入一个数字。"),
+        ({"value": "abc"}, "「abc」不是可识别的金额（例：5000、5,000、5000万、1.2亿）"),
         ({"value": "", "person": "张三"}, "请先填写目标值，再指定责任人和完成时限。"),
         ({"value": ""}, "请填写目标值。"),
         (
@@ -323,3 +323,12 @@ def test_editor_query_count_does_not_grow_with_the_tree(
     # The htmx fragment: no top bar.
     with django_assert_num_queries(EDITOR_QUERIES - 1):
         client.get(f"{EDITOR}?indicator=contract_projects", **HTMX)
+
+
+def test_target_accepts_yi_and_wan_as_typed(client_for, personas):
+    """25.5亿 is 25.5 × 10,000 = 255,000 万元; 5,000万 is 5,000 万元."""
+    client = client_for("admin")
+    _post(client, "522631", value="25.5亿", reason="州政府加压")
+    assert target(personas, "522631").value == Decimal("255000.00")
+    _post(client, "522640", value="5,000万", reason="开发区调整")
+    assert target(personas, "522640").value == Decimal("5000.00")

@@ -264,14 +264,15 @@ def test_bulletin_query_count_is_fixed(world, django_assert_num_queries):
     # with a top-500 investor, counted projects, their funds, key projects, the
     # campaign's events (none here); the forecast section: the ledger's projects and
     # their stage events (two more, whatever the size); the texts of the latest round's
-    # reports (进展情况 / 存在问题 / 下步计划 for the Excel 调度填报 sheet)
-    with django_assert_num_queries(22):
+    # reports (进展情况 / 存在问题 / 下步计划 for the Excel 调度填报 sheet); the
+    # supervised tasks of the section 督办事项 (one)
+    with django_assert_num_queries(23):
         build_bulletin(c, AS_OF)
     for i in range(20):
         county = b.unit(f"8801{i:02d}", f"新县{i}", world["R"])
         b.target(c, county, 1000)
         b.project(county, 100, date(2026, 11, 2))
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         doc = build_bulletin(c, AS_OF)
     assert len(doc["children"]) == 24
 

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import zipfile
 
 import docx
@@ -330,7 +331,7 @@ def test_unknown_format_is_refused(draft):
 
 
 @pytest.mark.parametrize("fmt", ["json", "docx", "xlsx"])
-def test_cli_writes_the_bulletin(world, tmp_path, fmt):
+def test_cli_writes_the_bulletin(world, tmp_path, fmt, capsys):
     out = tmp_path / "sub" / f"bulletin.{fmt}"
     argv = [
         "bulletin",
@@ -345,6 +346,14 @@ def test_cli_writes_the_bulletin(world, tmp_path, fmt):
     ]
     assert main(argv) == 0
     data = out.read_bytes()
+    # It says what it wrote, where and how big; the file is readable by others as usual.
+    said = capsys.readouterr().err
+    assert str(out.resolve()) in said and "KB）" in said
+    kind = {"json": "JSON 数据", "docx": "Word 文档", "xlsx": "Excel 工作簿"}[fmt]
+    assert said.startswith(f"已写入{kind} ")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
     if fmt == "json":
         doc = json.loads(data.decode("utf-8"))
         assert "样州" in data.decode("utf-8")  # UTF-8, not \u escapes

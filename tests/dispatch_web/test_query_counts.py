@@ -42,8 +42,9 @@ PINNED = {
     "round": 11,
     "bulletin": 9,
     # The draft's forecast section reads the ledger's projects and stage events: two more;
-    # the latest round's report texts for the 调度填报 sheet: one more.
-    "draft": 30,
+    # the latest round's report texts for the 调度填报 sheet: one more; the supervised
+    # tasks of the section 督办事项: one more.
+    "draft": 31,
     "projects": 8,
 }
 

@@ -183,6 +183,13 @@ EXPECT: dict[str, tuple[str, str]] = {
     "project_list": ("L 200 200 200 200", "L - 200 - 200"),
     "project_detail": ("L 200 200 200 404", "L - 200 - 404"),
     "project_edit": ("L 200 403 200 404", "L - x - x"),
+    "ledger:list_export": ("L 200 200 200 200", "L - 405 - 405"),
+    "dispatch:settings": ("L 200 200 200 200", "L - 403 - 403"),
+    "supervision:list": ("L 200 200 200 200", "L - 200 - 200"),
+    "supervision:create": ("L 200 403 200 200", "L - 403 - 200"),
+    "supervision:meeting": ("L 200 403 200 200", "L - 403 - 200"),
+    "supervision:detail": ("L 404 404 404 404", "L - 404 - 404"),
+    "supervision:step": ("L 405 405 405 405", "L - 404 - 404"),
 }
 
 
@@ -211,6 +218,10 @@ def args(name: str, params: tuple[str, ...], world, side: str) -> dict:
             values[param] = "xlsx"
         elif param == "token":
             values[param] = "none"
+        elif param == "kind":
+            values[param] = "projects"
+        elif param == "step":
+            values[param] = "sign"
         else:
             raise KeyError(f"{name}: no value for URL parameter {param}")
     return values
@@ -234,6 +245,8 @@ def _code(name: str, w, side: str) -> str:
         return w.events.event.code
     if app == "workbook":
         return "none"
+    if app == "supervision":
+        return "NONE"
     raise KeyError(f"{name}: no code")
 
 

@@ -69,7 +69,7 @@ def observe(personas, world, routes, method: str) -> dict:
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_matrix(personas, world, method):
     dump = os.environ.get("ZHAOSHANG_MATRIX_DUMP")
-    routes = [r for r in all_routes() if dump or r.name in EXPECT]
+    routes = [r for r in all_routes() if (r.name not in EXPECT if dump else r.name in EXPECT)]
     seen = observe(personas, world, routes, method)
     wrong = []
     for name, row in seen.items():

@@ -156,3 +156,27 @@ def test_overdue_tasks_on_the_home_page_and_in_the_bulletin(client_for, personas
     assert doc["tasks"]["levels"] == {"red": 0, "orange": 1, "blue": 0}
     assert "橙色督办" in draft.content.decode()
     assert StepKind.ASSIGN in late.steps.values_list("kind", flat=True)
+
+
+def test_a_progress_file_is_checked_and_served_in_scope_only(client_for, task, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    county = client_for("r522601")
+    pdf = SimpleUploadedFile("用地红线图.pdf", b"%PDF-1.4 test\n%%EOF", "application/pdf")
+    county.post(f"/tasks/{task.code}/step/progress/", {"note": "红线图", "attachment": pdf})
+    step = task.steps.get(kind=StepKind.PROGRESS)
+    assert step.attachment_name == "用地红线图.pdf"
+    assert not step.attachment.name.endswith("用地红线图.pdf")  # stored under a random name
+    url = f"/tasks/{task.code}/files/{step.pk}/"
+    assert url in county.get(f"/tasks/{task.code}/").content.decode()
+    response = client_for("admin").get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client_for("r522631").get(url).status_code == 404
+    # a file whose content does not match its name is refused, nothing recorded
+    fake = SimpleUploadedFile("报告.pdf", b"MZ not a pdf", "application/pdf")
+    page = county.post(
+        f"/tasks/{task.code}/step/progress/", {"note": "假文件", "attachment": fake}, follow=True
+    )
+    assert "文件内容与扩展名 .pdf 不符" in page.content.decode()
+    assert task.steps.filter(kind=StepKind.PROGRESS).count() == 1

@@ -124,3 +124,20 @@ def test_serve_starts_gunicorn_serves_static_and_warns_about_demo_passwords(tmp_
     assert "演示密码" in err and "r522601" in err
     # Static files were collected into the data directory.
     assert (tmp_path / "static" / "zhaoshang" / "app.css").exists()
+
+
+def test_a_refused_request_is_logged_as_one_line(client_for, caplog):
+    """403 is everyday (a reporter opening the campaign form): one line with who, no traceback."""
+    import logging
+
+    from zhaoshang.web.logs import ForbiddenOneLine
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client_for("r522601").get("/campaigns/new/").status_code == 403
+    records = [r for r in caplog.records if getattr(r, "status_code", None) == 403]
+    assert len(records) == 1
+    record = records[0]
+    assert ForbiddenOneLine().filter(record)
+    line = logging.Formatter().format(record)
+    assert line == "Forbidden (Permission denied): /campaigns/new/（用户 r522601）"
+    assert "Traceback" not in line

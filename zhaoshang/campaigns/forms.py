@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from zhaoshang.campaigns.models import Campaign, Indicator, Milestone, ScheduleMode
 from zhaoshang.campaigns.services import MAX_PCT
 from zhaoshang.codes import code_problem
+from zhaoshang.ledger.forms import AmountField
 from zhaoshang.org.forms import UnitChoiceField
 from zhaoshang.org.models import Unit
 from zhaoshang.stamps import StampField, stamp
@@ -232,19 +233,24 @@ class MilestoneForm(forms.Form):
         return on
 
 
+class TargetValueField(AmountField):
+    """A target typed as people write amounts: 25.5亿 (= 255,000 万元), 5,000万, 3."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            if exc.code == "negative":
+                raise forms.ValidationError(_("目标值不能为负数。"), code="negative") from None
+            raise
+
+
 class TargetForm(forms.Form):
     """One cell of the decomposition editor: value, responsible person, deadline, reason."""
 
     FORM_ID = "target-form"
 
-    value = forms.DecimalField(
-        label=gettext_lazy("目标值"),
-        required=False,
-        min_value=Decimal(0),
-        max_digits=16,
-        decimal_places=2,
-        error_messages={"min_value": gettext_lazy("目标值不能为负数。")},
-    )
+    value = TargetValueField(label=gettext_lazy("目标值"), required=False)
     person = forms.CharField(
         label=gettext_lazy("责任人"),
         max_length=50,

@@ -146,6 +146,8 @@ class TaskStep(models.Model):
     )
     note = models.TextField(_("说明"), blank=True)
     attachment = models.FileField(_("附件"), upload_to="tasks/%Y/%m/", blank=True)
+    # The file's own name, given back on download (it is stored under a random one).
+    attachment_name = models.CharField(_("附件名称"), max_length=200, blank=True)
     # For extensions: the deadline asked for, or granted.
     deadline = models.DateField(_("时限"), null=True, blank=True)
 

@@ -102,6 +102,14 @@ def next_code(on: date) -> str:
 
 
 def _step(task: Task, kind: str, actor, *, unit=None, note="", attachment=None, deadline=None):
+    original = ""
+    if attachment:
+        from zhaoshang.ledger.uploads import check_upload, stored_name
+
+        # The same rules as the ledger's files: size, allowed kinds, content matching its name.
+        check_upload(attachment)
+        original = attachment.name[-200:]
+        attachment.name = stored_name(original)
     return TaskStep.objects.create(
         task=task,
         kind=kind,
@@ -109,6 +117,7 @@ def _step(task: Task, kind: str, actor, *, unit=None, note="", attachment=None, 
         unit=unit,
         note=note,
         attachment=attachment or "",
+        attachment_name=original,
         deadline=deadline,
     )
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("meeting/", views.meeting_create, name="meeting"),
     path("<code:code>/", views.task_detail, name="detail"),
     path("<code:code>/step/<str:step>/", views.task_step, name="step"),
+    path("<code:code>/files/<int:pk>/", views.task_file, name="file"),
 ]

@@ -142,6 +142,18 @@ def task_detail(request, code: str):
     )
 
 
+@login_required
+def task_file(request, code: str, pk: int):
+    """A step's file, for those who see the task (else 404)."""
+    from zhaoshang.ledger.uploads import serve
+
+    task = _task_or_404(request.user, code)
+    step = task.steps.filter(pk=pk).exclude(attachment="").first()
+    if step is None:
+        raise Http404
+    return serve(step.attachment, step.attachment_name or step.attachment.name)
+
+
 STEPS = {"sign", "progress", "feedback", "review", "extension", "decide"}
 
 
