@@ -113,6 +113,12 @@ def cmd_load(args) -> int:
         result = load_workbook(args.file, dry_run=args.dry_run, sheet=args.sheet)
     except UnusableWorkbook as exc:
         raise CommandError(str(exc)) from None
+    if not args.dry_run:
+        from zhaoshang.security import security_event
+
+        security_event(
+            "import", user="命令行", file=os.path.basename(args.file), errors=len(result.errors)
+        )
     if args.json:
         json.dump(result.as_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -141,6 +147,15 @@ def cmd_export(args) -> int:
     except OSError as exc:
         raise CommandError(f"无法写入「{args.output}」：{exc.strerror or exc}") from None
     summary = "，".join(f"{name} {n} 行" for name, n in counts.items())
+    from zhaoshang.security import security_event
+
+    security_event(
+        "export",
+        user="命令行",
+        scope=unit.code if unit else "全部",
+        rows=sum(counts.values()),
+        file=os.path.basename(args.output),
+    )
     from pathlib import Path
 
     from zhaoshang.formatting import file_size

@@ -103,3 +103,10 @@ def test_denial_of_another_countys_project_is_logged(personas, client_for, secur
     assert response.status_code == 404
     denied = [line for line in security_log() if line["kind"] == "denied"]
     assert denied and denied[0]["user"] == "r522601" and denied[0]["path"] == "/projects/LP-001/"
+
+
+def test_an_export_is_logged_with_who_and_what(personas, client_for, security_log):
+    response = client_for("r522601").get("/ledger/projects/export.xlsx?q=KL")
+    assert response.status_code == 200
+    (line,) = [line for line in security_log() if line["kind"] == "export"]
+    assert line["user"] == "r522601" and line["what"] == "项目台账" and line["query"] == "q=KL"

@@ -106,6 +106,7 @@ from zhaoshang.ledger.uploads import serve, stored_name
 from zhaoshang.ledger.uscc import check_uscc
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import get_visible_or_404, require_edit, scope_of, visible
+from zhaoshang.security import security_event
 from zhaoshang.stamps import stamp
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -273,6 +274,7 @@ def project_export(request):
         messages.error(request, _("筛选条件有误，未能导出。"))
         return redirect(reverse("project_list") + "?" + _clean_params(request.GET).urlencode())
     content = export_projects(projects)
+    security_event("export", request, what="项目台账", query=request.GET.urlencode())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(
         content,
@@ -1163,6 +1165,7 @@ def list_export(request, kind: str, fmt: str):
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("筛选条件有误，未能导出。"))
         return redirect(back + "?" + _clean_params(request.GET).urlencode())
+    security_event("export", request, what=title, format=fmt, query=request.GET.urlencode())
     return list_export_response(handler, rows, fmt, f"{title}-{stamp}")
 
 

@@ -234,6 +234,9 @@ def confirm(request, token: str):
     request.session[f"import-passwords-{token}"] = document.pop("passwords")
     document["persons_created"] = result.persons_created
     document["at"] = timezone.now().isoformat()
+    from zhaoshang.security import security_event
+
+    security_event("import", request, file=meta.get("name") or meta.get("stored"), errors=0)
     (folder / "result.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     (folder / meta["stored"]).unlink(missing_ok=True)
     return redirect("workbook:result", token)
