@@ -131,16 +131,18 @@ def test_warning_appears_when_children_differ_and_disappears_when_fixed(client_f
     assert response.status_code == 200
     page = text(response)
     assert "<html" not in response.content.decode()  # the fragment only
-    assert "有 1 处下级合计与本级目标不一致" in page
+    # More in the children than the parent (加压分解) is information, not an error.
+    assert "ℹ 有 1 处加压分解（下级合计超出本级目标，属正常做法）" in page
+    assert "⚠" not in page
     assert (
-        "黔东南州 「合同投资额(万元)」：本级目标 120,000.00，3 个下级合计 125,000.00，下级多 5,000.00"
+        "黔东南州 「合同投资额(万元)」：本级目标 120,000.00，3 个下级合计 125,000.00，下级合计超出本级 5,000.00"
         in page
     )
-    assert "⚠ 下级合计多 5,000.00" in page
+    assert "ℹ 下级合计超出本级 5,000.00" in page
     assert [m.unit_code for m in check_decomposition(personas.campaign)] == ["522600"]
 
     page = text(_post(client, "522600", value="125000", reason="州级目标相应提高"))
-    assert "各级目标与下级合计一致" in page and "不一致" not in page
+    assert "各级目标与下级合计一致" in page and "加压分解" not in page
     assert "黔东南州 125,000.00 125,000.00 3/4 个下级已下达 ✓ 一致" in page
     assert check_decomposition(personas.campaign) == []
 
@@ -148,6 +150,7 @@ def test_warning_appears_when_children_differ_and_disappears_when_fixed(client_f
 def test_lower_children_say_less(client_for):
     page = text(_post(client_for("admin"), "522640", value="38000.5", reason="调减"))
     assert "⚠ 下级合计少 1,999.50" in page and "下级少 1,999.50" in page
+    assert "有 1 处下级合计少于本级目标" in page
 
 
 def test_reallocation_leaves_history_with_who_old_new_and_reason(client_for, personas):

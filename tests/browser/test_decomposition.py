@@ -65,8 +65,8 @@ def test_prefecture_admin_sees_and_clears_the_decomposition_warning(page, live_s
 
     expect(page.locator("#row-522631")).to_contain_text("35,000.00")
     expect(prefecture).to_contain_text("125,000.00")  # the children's sum
-    expect(prefecture).to_contain_text("下级合计多 5,000.00")
-    expect(summary).to_contain_text("有 1 处下级合计与本级目标不一致")
+    expect(prefecture).to_contain_text("下级合计超出本级 5,000.00")
+    expect(summary).to_contain_text("有 1 处加压分解（下级合计超出本级目标，属正常做法）")
     expect(summary).to_contain_text("黔东南州「合同投资额(万元)」：本级目标 120,000.00")
     expect(page.locator(".message.success")).to_contain_text("已保存 黎平县 的「合同投资额(万元)」")
     assert page.evaluate("window.__same_document") is True
@@ -74,9 +74,9 @@ def test_prefecture_admin_sees_and_clears_the_decomposition_warning(page, live_s
 
     _edit_row(page, "522640", "35000", "开发区部分任务调剂给黎平县")
     expect(summary).to_contain_text("各级目标与下级合计一致")
-    expect(summary).not_to_contain_text("不一致")
+    expect(summary).not_to_contain_text("加压分解")
     expect(prefecture).to_contain_text("✓ 一致")
-    expect(prefecture).not_to_contain_text("下级合计多")
+    expect(prefecture).not_to_contain_text("下级合计超出本级")
     assert page.evaluate("window.__same_document") is True
     page.screenshot(path=str(ARTIFACTS / "decomposition-fixed.png"), full_page=True)
 

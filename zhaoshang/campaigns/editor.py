@@ -83,6 +83,16 @@ class Tree:
     # Units above the focus (inside the campaign and the user's view), for the trail.
     trail: list[Unit] = field(default_factory=list)
 
+    @property
+    def shortfalls(self) -> list[Mismatch]:
+        """Children adding up to less than their parent: part of the target is unallocated."""
+        return [m for m in self.mismatches if m.difference < 0]
+
+    @property
+    def overshoots(self) -> list[Mismatch]:
+        """Children adding up to more (加压分解): common practice, shown as information."""
+        return [m for m in self.mismatches if m.difference > 0]
+
     def row_for(self, code: str) -> TreeRow | None:
         return next((r for r in self.rows if r.unit.code == code), None)
 
