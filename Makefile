@@ -34,6 +34,8 @@ run: setup
 	$(BIN)/zhaoshang demo --if-empty
 	$(BIN)/zhaoshang serve --host $(HOST) --port $(PORT)
 
+PYTEST_ARGS ?= -n 2
+
 test: setup
 	$(BIN)/ruff check zhaoshang tests
 	$(BIN)/ruff format --check zhaoshang tests

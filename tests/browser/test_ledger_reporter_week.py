@@ -37,7 +37,7 @@ def test_county_reporter_adds_enterprise_and_project_and_climbs_the_ranking(
 
     page.goto(f"{live_server.url}{HOME}")
     # Before: 凯里市 82 %, 开发区 75 %, 黎平县 30 %.
-    assert _ranked_units(page)[:3] == ["凯里市", "凯里经济开发区", "黎平县"]
+    assert _ranked_units(page)[:3] == ["凯里市", "凯里经济开发区", "黎平县 本单位"]
 
     # 1. Register the investor. The USCC's check character is wrong: a warning, not a refusal.
     page.click(".mainnav >> text=客商")
@@ -89,7 +89,7 @@ def test_county_reporter_adds_enterprise_and_project_and_climbs_the_ranking(
 
     # 4. The ranking: 黎平县 9,000 + 20,000 = 29,000 of 30,000 = 96.67 %, now first.
     page.goto(f"{live_server.url}{HOME}")
-    assert _ranked_units(page)[0] == "黎平县"
+    assert _ranked_units(page)[0] == "黎平县 本单位"
     expect(page.locator("table.ranking tbody tr").first).to_contain_text("96.67%")
     page.screenshot(path=str(ARTIFACTS / "ledger-ranking-after.png"), full_page=True)
 

@@ -26,8 +26,9 @@ def test_county_reporter_sees_every_county_ranked_and_only_own_projects(
     expect(ranking.locator("tr")).to_have_count(4)
     rows = ranking.locator("tr").all_inner_texts()
     # Ranked by completion: 凯里市 82 %, 开发区 75 %, 黎平县 30 %, then the bureau without target.
+    # The reporter's own unit carries the 本单位 mark.
     assert [r.split("\t")[1].strip() for r in rows] == [
-        "凯里市",
+        "凯里市 本单位",
         "凯里经济开发区",
         "黎平县",
         "州投资促进局",

@@ -190,6 +190,7 @@ EXPECT: dict[str, tuple[str, str]] = {
     "supervision:meeting": ("L 200 403 200 200", "L - 403 - 200"),
     "supervision:detail": ("L 404 404 404 404", "L - 404 - 404"),
     "supervision:step": ("L 405 405 405 405", "L - 404 - 404"),
+    "supervision:file": ("L 404 404 404 404", "L - x - x"),
 }
 
 
