@@ -300,7 +300,6 @@ def test_xlsx_writes_user_text_as_text(world):
     from datetime import date
 
     from tests.engine import builders as b
-
     from zhaoshang.ledger.models import Project
 
     # Codes cannot start with "=" any more; a project name still can.

@@ -10,9 +10,11 @@ from zhaoshang.notify.services import RunResult
 
 def run_text(result: RunResult) -> str:
     if result.held:
-        return _(
-            "%(day)s 不在提醒发送时间（非工作日或非工作时段），本次未发送，下个工作日上午再发。"
-        ) % {"day": result.as_of.isoformat()} + "\n"
+        return (
+            _("%(day)s 不在提醒发送时间（非工作日或非工作时段），本次未发送，下个工作日上午再发。")
+            % {"day": result.as_of.isoformat()}
+            + "\n"
+        )
     data = result.as_dict()
     lines = []
     if result.dry_run:
