@@ -345,4 +345,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, shared wherever the same choices appear.
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorEnum": "zhaoshang.campaigns.models.Indicator",
+        "FollowUpKindEnum": "zhaoshang.ledger.models.FollowUpKind",
+        "UnitKindEnum": "zhaoshang.org.models.UnitKind",
+        "EventKindEnum": "zhaoshang.events.models.EventKind",
+    },
 }

@@ -8,6 +8,7 @@ the browsable API with their session too (with the usual CSRF check).
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -65,3 +66,13 @@ class TokenAccess(BasePermission):
             return True
         token = request.auth
         return not (isinstance(token, ApiToken) and token.read_only)
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Names the token scheme in the OpenAPI schema (``Authorization: Bearer TOKEN``)."""
+
+    target_class = "zhaoshang.api.auth.BearerTokenAuthentication"
+    name = "bearerToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer"}

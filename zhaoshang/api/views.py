@@ -689,6 +689,9 @@ class ProgressView(APIView):
         return Response(progress_document(progress))
 
 
+@extend_schema_view(
+    destroy=extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
+)
 class TokenViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     """The caller's own tokens (never the secret), and revoking one."""
 
