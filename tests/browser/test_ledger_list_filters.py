@@ -34,6 +34,8 @@ def test_prefecture_admin_filters_sorts_saves_and_prints(page, live_server, pers
 
     # Sort by contract amount, descending; then a filter change keeps the sort.
     page.click("th >> text=合同投资额")
+    # Wait for the first sort to land before asking for the reverse order.
+    expect(page.locator("th[aria-sort=ascending]")).to_contain_text("合同投资额")
     page.click("th >> text=合同投资额")
     expect(page.locator("th[aria-sort=descending]")).to_contain_text("合同投资额")
     page.select_option("#id_stage", label="合同")
