@@ -104,7 +104,7 @@ def test_a_legacy_project_with_a_bad_code_opens_from_the_list_and_gets_a_valid_c
     Project.objects.filter(pk=project.pk).update(code=bad)  # as legacy SQL would
     client = client_for("r522601")
     listing = client.get("/projects/?q=特色农产品").content.decode()
-    link = f'/projects/~{bad.encode().hex()}/'
+    link = f"/projects/~{bad.encode().hex()}/"
     assert link in listing
     detail = client.get(link)
     assert detail.status_code == 200 and "特色农产品精深加工项目" in detail.content.decode()
@@ -162,7 +162,7 @@ def test_a_valid_code_cannot_be_changed_through_the_edit_form(client_for, person
 
 def test_a_legacy_unit_with_a_bad_code_opens(client_for, personas):
     Unit.objects.filter(pk=personas.unit("522601101").pk).update(code="522601/101")
-    page = client_for("admin").get("/org/units/~" + "522601/101".encode().hex() + "/")
+    page = client_for("admin").get("/org/units/~" + b"522601/101".hex() + "/")
     assert page.status_code == 200 and "三棵树镇" in page.content.decode()
 
 
