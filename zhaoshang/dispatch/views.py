@@ -70,6 +70,7 @@ from zhaoshang.engine.progress import UnknownUnit, campaign_root, compute
 from zhaoshang.ledger.models import Project
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import get_visible_or_404, require_edit, scope_of, visible
+from zhaoshang.stamps import NEW, stamp
 
 DOWNLOAD_FORMATS = ("docx", "xlsx", "json")
 # Project lists inside the bulletin page stop here; the full list is one click away.
@@ -368,12 +369,13 @@ def _submission_form(submission: Submission | None, data=None) -> SubmissionForm
     if data is not None:
         return SubmissionForm(data)
     if submission is None:
-        return SubmissionForm()
+        return SubmissionForm(initial={"stamp": NEW})
     return SubmissionForm(
         initial={
             "progress": submission.progress,
             "problems": submission.problems,
             "plan": submission.plan,
+            "stamp": stamp(submission),
         }
     )
 
@@ -403,6 +405,7 @@ def submit(request, code: str, pk: int, unit_code: str):
                 problems=form.cleaned_data["problems"],
                 plan=form.cleaned_data["plan"],
                 actor=request.user,
+                expected_stamp=form.cleaned_data["stamp"],
             )
         except ValidationError as exc:
             for message in exc.messages:
