@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import BigIntegerField, Count, F, Prefetch, Q, Sum
 from django.db.models.functions import Cast, Round
 from django.http import Http404, HttpResponse, QueryDict
@@ -89,6 +90,7 @@ from zhaoshang.ledger.services import (
     do_add_attachment,
     do_add_follow_up,
     do_change_stage,
+    do_correct_project_code,
     do_create_enterprise,
     do_create_project,
     do_delete_attachment,
@@ -800,13 +802,21 @@ def project_edit(request, code: str):
         form = ProjectForm(request.POST, user=request.user, project=project)
         if form.is_valid():
             try:
-                do_save_project(
-                    project.code,
-                    form.project_data(),
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"].strip(),
-                    expected_version=form.cleaned_data["version"],
-                )
+                with transaction.atomic():
+                    do_save_project(
+                        project.code,
+                        form.project_data(),
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"].strip(),
+                        expected_version=form.cleaned_data["version"],
+                    )
+                    if form.cleaned_data.get("new_code"):
+                        project = do_correct_project_code(
+                            project,
+                            form.cleaned_data["new_code"],
+                            actor=request.user,
+                            reason=form.cleaned_data["reason"].strip(),
+                        )
             except VersionConflict:
                 form, conflict = _rebased_form(request, project, form)
             except ValidationError as exc:
