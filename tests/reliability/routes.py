@@ -83,6 +83,9 @@ EXPECT: dict[str, tuple[str, str]] = {
     "dispatch:draft": ("L 200 200 403 403", "L - 405 - 405"),
     "dispatch:draft_projects": ("L 200 200 403 403", "L - 405 - 405"),
     "dispatch:draft_download": ("L 200 200 403 403", "L - 405 - 405"),
+    # A leader reads: taking the bulletin's files is allowed and writes a job
+    # (tests/jobs/test_bulletin_job.py), so only refusals are tried here.
+    "dispatch:draft_files": ("L 405 405 405 405", "L - - - 403"),
     "dispatch:publish": ("L 405 405 405 405", "L - 403 - 403"),
     "dispatch:forecast_switch": ("L 405 405 405 405", "L - 403 - 403"),
     "dispatch:bulletin": ("L 404 404 404 404", "L - 405 - 405"),
@@ -160,6 +163,9 @@ EXPECT: dict[str, tuple[str, str]] = {
     "api_tokens": ("L 200 200 200 200", "L - 200 - 200"),
     "api_token_revoke": ("L 405 405 405 405", "L - 404 - 404"),
     "notify:outbox": ("L 200 200 200 200", "L - 405 - 405"),
+    "notify:run_now": ("L 405 405 405 405", "L - 403 - 403"),
+    "jobs:job": ("L 404 404 404 404", "L - 405 - 405"),
+    "jobs:file": ("L 404 404 404 404", "L - 405 - 405"),
     "notify:retry": ("L 405 405 405 405", "L - 404 - 404"),
     "notify:unit_channels": ("L 200 403 403 404", "L - 403 - 404"),
     "notify:person_channels": ("L 200 403 403 404", "L - 403 - 404"),
@@ -257,7 +263,7 @@ def _code(name: str, w, side: str) -> str:
         if name == "events:eligibility":
             return w.p.campaign.code
         return w.events.event.code
-    if app == "workbook":
+    if app in ("workbook", "jobs"):
         return "none"
     if app == "supervision":
         return "NONE"

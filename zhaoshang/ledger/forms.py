@@ -355,6 +355,8 @@ class ProjectForm(forms.Form):
                 "new_code": forms.CharField(
                     label=_("新项目编号"),
                     max_length=50,
+                    # Optional: the API and a quick edit still save the other fields.
+                    required=False,
                     help_text=_(
                         "原编号「%(code)s」不符合编号规则，请改为只含字母、数字、汉字和 - _ . 的编号"
                     )
@@ -365,6 +367,8 @@ class ProjectForm(forms.Form):
 
     def clean_new_code(self):
         code = to_half_width(self.cleaned_data["new_code"]).strip()
+        if not code:
+            return ""
         problem = code_problem(code, label=_("新项目编号"), max_length=50)
         if problem:
             raise forms.ValidationError(problem, code="bad_code")

@@ -246,8 +246,8 @@ def task_create(request):
             as_of = timezone.localdate()
         prefill = _diagnosis_prefill(user, campaign, request.GET.get("unit", ""), diagnosis, as_of)
         initial, basis = prefill["initial"], prefill["basis"]
-        if request.GET.get("bulletin"):
-            basis["bulletin"] = request.GET["bulletin"]
+        if request.GET.get("bulletin", "").isdigit():
+            basis["bulletin"] = int(request.GET["bulletin"])
     form = TaskForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
