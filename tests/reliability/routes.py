@@ -146,6 +146,17 @@ EXPECT: dict[str, tuple[str, str]] = {
     "api:invitation-detail": ("401 200 200 200 404", "401 - 405 - 405"),
     "api:signing-list": ("401 200 200 200 200", "401 - 405 - 405"),
     "api:signing-detail": ("401 200 200 200 404", "401 - 405 - 405"),
+    "api:forecast": ("401 404 404 404 404", "401 - 405 - 405"),
+    "api:milestone-list": ("401 200 200 200 200", "401 - 405 - 405"),
+    "api:milestone-detail": ("401 200 200 200 200", "401 - 405 - 405"),
+    "api:promotion-list": ("401 200 200 200 200", "401 - 405 - 405"),
+    "api:promotion-detail": ("401 404 404 404 404", "401 - 405 - 405"),
+    "api:task-list": ("401 200 200 200 200", "401 - 405 - 405"),
+    "api:task-detail": ("401 404 404 404 404", "401 - 405 - 405"),
+    "api:notice-list": ("401 200 200 200 200", "401 - 405 - 405"),
+    "api:notice-detail": ("401 404 404 404 404", "401 - 405 - 405"),
+    "api:assessment-list": ("401 200 200 200 200", "401 - 405 - 405"),
+    "api:assessment-detail": ("401 404 404 404 404", "401 - 405 - 405"),
     "api:token-list": ("401 200 200 200 200", "401 - 405 - 405"),
     "api:token-detail": ("401 405 405 405 405", "401 - 405 - 405"),
     "api:api-root": ("401 200 200 200 200", "401 - 405 - 405"),
@@ -244,6 +255,8 @@ def _code(name: str, w, side: str) -> str:
         return w.unit[side].code
     if app in ("campaigns", "dispatch", "assessment") or name.startswith("api:campaign"):
         return w.p.campaign.code
+    if name.startswith(("api:task", "api:promotion")):
+        return "NONE"
     if app in ("events", "public") or name.startswith("api:event"):
         if "promotion" in name or "photo" in name or app == "public":
             return "NONE"
@@ -278,4 +291,7 @@ def _pk(name: str, w, side: str) -> int:
         return w.bulletin.pk
     if name == "api:target-detail":
         return w.target[side].pk
+    if name == "api:milestone-detail":
+        # The campaign's own milestones: every unit taking part reads them.
+        return w.p.campaign.milestones.order_by("on").first().pk
     return 999999
