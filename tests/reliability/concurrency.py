@@ -4,7 +4,7 @@ The database is whatever ``DATABASE_URL`` names (a file SQLite database, or a
 PostgreSQL database of its own); each role prints one JSON line of what it saw.
 
 - ``setup``: migrate, build the personas' world.
-- ``rmw N``: N read-modify-write transactions through the target service (read the
+- ``rmw N [STOPFILE]``: N (then on until STOPFILE exists) read-modify-write transactions through the target service (read the
   凯里市 contract target, write it back plus one, with the stamp it was read with).
 - ``api N ID``: N edits of one project through the REST API as the 凯里市 reporter:
   read its ETag, PATCH a note of its own with If-Match; 200 applied, 412 refused.
@@ -50,7 +50,9 @@ def _target():
     )
 
 
-def rmw(count: int) -> dict:
+def rmw(count: int, stop: str | None = None) -> dict:
+    """``count`` transactions; with ``stop`` (a file path), at least ``count`` and then on
+    until that file exists."""
     from django.db import OperationalError, transaction
 
     from zhaoshang.campaigns.models import Target
@@ -58,7 +60,9 @@ def rmw(count: int) -> dict:
     from zhaoshang.stamps import StaleEdit, stamp
 
     seen = Counter()
-    for k in range(count):
+    k = 0
+    while k < count or (stop and not os.path.exists(stop)):
+        k += 1
         try:
             with transaction.atomic():
                 # SQLite: IMMEDIATE takes the write lock here; PostgreSQL: the row lock.
@@ -112,6 +116,9 @@ def state() -> dict:
     return {
         "target": str(target.value),
         "target_history": target.history.count(),
+        "target_writes": target.history.filter(
+            history_change_reason__startswith="并发写入"
+        ).count(),
         "project_notes": list(project.history.values_list("note", flat=True)),
         "project_note": project.note,
         "imported": Project.objects.filter(code__startswith="IMP-").count(),
@@ -139,7 +146,7 @@ def main(argv: list[str]) -> None:
         if role == "setup":
             result = setup()
         elif role == "rmw":
-            result = rmw(int(rest[0]))
+            result = rmw(int(rest[0]), *rest[1:2])
         elif role == "state":
             result = state()
         elif role == "api":

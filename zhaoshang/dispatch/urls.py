@@ -15,6 +15,7 @@ urlpatterns = [
     path("<code:code>/bulletins/", views.bulletin_list, name="bulletins"),
     path("<code:code>/bulletins/draft/", views.draft, name="draft"),
     path("<code:code>/bulletins/draft/projects/", views.draft_projects, name="draft_projects"),
+    path("<code:code>/bulletins/draft/files/", views.draft_files, name="draft_files"),
     path("<code:code>/bulletins/draft/<str:fmt>/", views.draft_download, name="draft_download"),
     path("<code:code>/bulletins/publish/", views.publish, name="publish"),
     path("<code:code>/bulletins/forecast/", views.forecast_switch, name="forecast_switch"),

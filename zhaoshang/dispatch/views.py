@@ -682,6 +682,25 @@ def draft_download(request, code: str, fmt: str):
     return _download(document_for(document, request.user), fmt)
 
 
+@login_required
+@require_POST
+def draft_files(request, code: str):
+    """The draft in Word, Excel and JSON made in the background; opens the job's page."""
+    from zhaoshang.jobs.services import do_start_job
+
+    campaign = _campaign(request, code)
+    _require(_roles(request.user, _root(campaign))["sees_all"])
+    as_of = _as_of(request, request.POST)
+    job = do_start_job(
+        "bulletin",
+        user=request.user,
+        title=_("调度通报文件 · %(campaign)s · 统计截至 %(day)s")
+        % {"campaign": campaign.name, "day": as_of.isoformat()},
+        params={"campaign": campaign.code, "as_of": as_of.isoformat()},
+    )
+    return redirect("jobs:job", code=job.code)
+
+
 # ---------------------------------------------------------------- drill-down
 
 

@@ -27,6 +27,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -1179,13 +1180,34 @@ def list_export(request, kind: str, fmt: str):
     return list_export_response(handler, rows, fmt, f"{title}-{stamp}")
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``CAP`` rows: a province's million follow-ups are not all
+    counted to show 50 (the page then says "10,000 条以上"; filter by date to go further)."""
+
+    CAP = 10_000
+    capped = False
+
+    def page(self, number):
+        # Not cut at the capped count: every page up to the cap is full.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT(*) over a LIMITed subquery: reads at most CAP + 1 index entries.
+        found = self.object_list[: self.CAP + 1].count()
+        self.capped = found > self.CAP
+        return min(found, self.CAP)
+
+
 @login_required
 def follow_up_feed(request):
     """A unit's activity: what was done, by whom, day by day; and who did how much lately."""
     user = request.user
     units = _visible_units(user)
     filterset, follow_ups = _filtered_follow_ups(request, units)
-    page = Paginator(
+    page = CappedPaginator(
         follow_ups.select_related("unit", "project", "enterprise", "created_by"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     chosen = None

@@ -201,12 +201,18 @@ def outstanding() -> list[Message]:
     )
 
 
-def send_all(messages: Iterable[Message]) -> list[Message]:
-    """Send each row; a failure is kept on its row and the next one still goes."""
+def send_all(messages: Iterable[Message], progress=None) -> list[Message]:
+    """Send each row; a failure is kept on its row and the next one still goes.
+
+    ``progress(done, total)``, when given, hears after each row (a background job's page).
+    """
+    messages = list(messages)
     done = []
     for message in messages:
         send(message)
         done.append(message)
+        if progress is not None:
+            progress(len(done), len(messages))
     return done
 
 
@@ -256,7 +262,12 @@ class RunResult:
 
 
 def run_reminders(
-    as_of: date, *, now: datetime | None = None, dry_run: bool = False, hold: bool = True
+    as_of: date,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    hold: bool = True,
+    progress=None,
 ) -> RunResult:
     """The day's reminders: queue what is due, then send everything outstanding.
 
@@ -290,7 +301,7 @@ def run_reminders(
         return result
     with transaction.atomic():
         result.queued = queue(dues, as_of)
-    result.attempted = send_all(outstanding())
+    result.attempted = send_all(outstanding(), progress)
     return result
 
 
