@@ -459,6 +459,14 @@ def cmd_bench(args) -> int:
 
         sizes = tuple(int(n) for n in args.sizes.split(",")) if args.sizes else SIZES
         return run_import_benchmarks(repeat=min(args.repeat, 3), sizes=sizes)
+    if args.only == "ledger":
+        from zhaoshang.bench.ledger_pages import run_ledger_pages
+
+        return run_ledger_pages(repeat=args.repeat)
+    if args.only == "dispatch":
+        from zhaoshang.bench.dispatch_bench import run_dispatch_benchmarks
+
+        return run_dispatch_benchmarks(repeat=min(args.repeat, 5))
     return run_benchmarks(repeat=args.repeat)
 
 
@@ -587,7 +595,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="对当前数据库运行性能基准")
     p.add_argument("--repeat", type=int, default=20)
-    p.add_argument("--only", choices=["import"], help="只运行这一项基准（import：导入与导出）")
+    p.add_argument(
+        "--only",
+        choices=["import", "ledger", "dispatch"],
+        help="只运行这一项基准（import：导入与导出；ledger：台账页面与跟踪记录动态；dispatch：调度通报）",
+    )
     p.add_argument("--sizes", help="导入基准的行数，逗号分隔（默认 1000,10000,50000）")
     p.set_defaults(func=cmd_bench)
     return parser

@@ -33,7 +33,7 @@ EXPECT: dict[str, tuple[str, str]] = {
     "ledger:funds_correct": ("L 200 403 200 404", "L - 403 - 404"),
     "ledger:funds_delete": ("L 405 405 405 405", "L - 403 - 404"),
     "ledger:attachment_add": ("L 405 405 405 405", "L - 403 - 404"),
-    "ledger:attachment_download": ("L 404 404 404 404", "L - 405 - 405"),
+    "ledger:attachment_download": ("L 200 200 200 404", "L - 405 - 405"),
     "ledger:attachment_delete": ("L 405 405 405 405", "L - 403 - 404"),
     "ledger:stage_evidence": ("L 404 404 404 404", "L - 405 - 405"),
     "ledger:enterprise_list": ("L 200 200 200 200", "L - 200 - 200"),
@@ -88,9 +88,9 @@ EXPECT: dict[str, tuple[str, str]] = {
     "dispatch:draft_files": ("L 405 405 405 405", "L - - - 403"),
     "dispatch:publish": ("L 405 405 405 405", "L - 403 - 403"),
     "dispatch:forecast_switch": ("L 405 405 405 405", "L - 403 - 403"),
-    "dispatch:bulletin": ("L 404 404 404 404", "L - 405 - 405"),
-    "dispatch:bulletin_projects": ("L 404 404 404 404", "L - 405 - 405"),
-    "dispatch:bulletin_download": ("L 404 404 404 404", "L - 405 - 405"),
+    "dispatch:bulletin": ("L 200 200 200 200", "L - 405 - 405"),
+    "dispatch:bulletin_projects": ("L 200 200 200 200", "L - 405 - 405"),
+    "dispatch:bulletin_download": ("L 200 200 200 200", "L - 405 - 405"),
     "events:list": ("L 200 200 200 200", "L - 405 - 405"),
     "events:create": ("L 200 403 200 200", "L - 403 - 200"),
     "events:promotion_list": ("L 200 200 200 200", "L - 405 - 405"),
@@ -139,7 +139,7 @@ EXPECT: dict[str, tuple[str, str]] = {
     "api:submission-list": ("401 200 200 200 200", "401 - 405 - 405"),
     "api:submission-detail": ("401 404 404 404 404", "401 - 405 - 405"),
     "api:bulletin-list": ("401 200 200 200 200", "401 - 405 - 405"),
-    "api:bulletin-detail": ("401 404 404 404 404", "401 - 405 - 405"),
+    "api:bulletin-detail": ("401 200 200 200 200", "401 - 405 - 405"),
     "api:event-list": ("401 200 200 200 200", "401 - 405 - 405"),
     "api:event-detail": ("401 200 200 200 200", "401 - 405 - 405"),
     "api:invitation-list": ("401 200 200 200 200", "401 - 405 - 405"),
@@ -205,8 +205,8 @@ EXPECT: dict[str, tuple[str, str]] = {
     "supervision:list": ("L 200 200 200 200", "L - 200 - 200"),
     "supervision:create": ("L 200 403 200 200", "L - 403 - 200"),
     "supervision:meeting": ("L 200 403 200 200", "L - 403 - 200"),
-    "supervision:detail": ("L 404 404 404 404", "L - 404 - 404"),
-    "supervision:step": ("L 405 405 405 405", "L - 404 - 404"),
+    "supervision:detail": ("L 200 200 200 404", "L - 200 - 404"),
+    "supervision:step": ("L 405 405 405 405", "L - 403 - 404"),
     "supervision:file": ("L 404 404 404 404", "L - x - x"),
 }
 
@@ -266,7 +266,7 @@ def _code(name: str, w, side: str) -> str:
     if app in ("workbook", "jobs"):
         return "none"
     if app == "supervision":
-        return "NONE"
+        return w.task[side]
     raise KeyError(f"{name}: no code")
 
 
@@ -281,11 +281,14 @@ def _pk(name: str, w, side: str) -> int:
         ("account", "user"),
         ("invitation", "invitation"),
         ("signing", "signing"),
+        ("attachment", "attachment"),
     ):
         if key in name:
             return getattr(w, attr)[side]
     if name in ("dispatch:round", "dispatch:remind", "dispatch:submit", "api:round-detail"):
         return w.round.pk
+    if name == "api:bulletin-detail":
+        return w.bulletin.pk
     if name == "api:target-detail":
         return w.target[side].pk
     if name == "api:milestone-detail":

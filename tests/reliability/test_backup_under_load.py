@@ -12,11 +12,15 @@ import sqlite3
 import uuid
 from decimal import Decimal
 
+import pytest
+
 from .test_concurrency import _env, _finish, _pg_url, _role, _start, database  # noqa: F401
 
 # The 凯里市 contract target of the personas' world, before any concurrent write.
 INITIAL_TARGET = Decimal("50000")
 WRITES = 20
+
+pytestmark = pytest.mark.concurrency
 
 
 def _empty_database(engine: str, tmp_path) -> dict:

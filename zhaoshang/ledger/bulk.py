@@ -77,21 +77,24 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None
         ", ".join(["%s"] * len(fields)),
     )
 
-    # Dates, amounts and the batch's timestamp repeat: each distinct value is converted once.
-    memo: dict = {}
-
-    def convert(f, v):
-        key = (f.attname, type(v), v)
-        try:
-            return memo[key]
-        except KeyError:
-            memo[key] = prepared = f.get_db_prep_save(v, connection)
-            return prepared
-        except TypeError:  # not hashable
-            return f.get_db_prep_save(v, connection)
+    # Dates, amounts and the batch's timestamp repeat: each distinct value is converted
+    # once per column (equal values convert alike: Decimal("1.0") and Decimal("1.00") too).
+    memos: list[dict] = [{} for _ in fields]
+    columns_of = list(zip(fields, memos, strict=True))
 
     def prepared(row):
-        return [v if type(v) in _PLAIN else convert(f, v) for f, v in zip(fields, row, strict=True)]
+        out = []
+        for (f, memo), v in zip(columns_of, row, strict=True):
+            if type(v) in _PLAIN:
+                out.append(v)
+                continue
+            try:
+                out.append(memo[v])
+            except KeyError:
+                out.append(memo.setdefault(v, f.get_db_prep_save(v, connection)))
+            except TypeError:  # not hashable
+                out.append(f.get_db_prep_save(v, connection))
+        return out
 
     with connection.cursor() as cursor:
         for chunk in _batches(rows, BATCH):
@@ -227,8 +230,11 @@ def bulk_add_projects(
     today: date | None = None,
     batch_size: int = BATCH,
     progress: Callable[[int], None] | None = None,
+    created_out: list[Project] | None = None,
 ) -> int:
     """Create projects with their stage events, investors and cooperating units; returns the count.
+
+    ``created_out``, when given, receives the new Project instances (with their ids).
 
     Stage-date columns are set from ``stage_dates`` for the stages reached, as
     :func:`zhaoshang.ledger.services.do_save_project` sets them, and every
@@ -251,6 +257,8 @@ def bulk_add_projects(
                 obj.refresh_keys()  # save() derives the search keys; bulk_create does not call it
             created = Project.objects.bulk_create(objs, batch_size=batch_size)
             bulk_history(Project, created, actor=actor, reason=reason)
+            if created_out is not None:
+                created_out += created
             now = timezone.now()
             project_ids = [obj.pk for obj in created]
             events, investor_links, cooperating_links = [], [], []
