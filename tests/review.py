@@ -28,13 +28,16 @@ FULL_SIZE = {
     "ZHAOSHANG_CONCURRENCY_API": "50",
     "ZHAOSHANG_CONCURRENCY_IMPORT_ROWS": "5000",
     "ZHAOSHANG_SCOPE_EXAMPLES": "200",
+    "ZHAOSHANG_FUZZ_EXAMPLES": "50",
 }
 
 
 def _fuzz_tests() -> list[str]:
+    """The API fuzzing tests: those that use schemathesis, directly or through a helper."""
     found = []
     for path in sorted((ROOT / "tests").rglob("test_*.py")):
-        if re.search(r"^\s*(import|from)\s+schemathesis", path.read_text(), re.M):
+        text = path.read_text()
+        if re.search(r"^\s*(import|from)\s+(schemathesis|\.fuzz\b)", text, re.M):
             found.append(str(path.relative_to(ROOT)))
     return found
 
