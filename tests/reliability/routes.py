@@ -203,6 +203,7 @@ EXPECT: dict[str, tuple[str, str]] = {
     "ledger:list_export": ("L 200 200 200 200", "L - 405 - 405"),
     "dispatch:settings": ("L 200 200 200 200", "L - 403 - 403"),
     "supervision:list": ("L 200 200 200 200", "L - 200 - 200"),
+    "supervision:export": ("L 200 200 200 200", "L - 405 - 405"),
     "supervision:create": ("L 200 403 200 200", "L - 403 - 200"),
     "supervision:meeting": ("L 200 403 200 200", "L - 403 - 200"),
     "supervision:detail": ("L 200 200 200 404", "L - 200 - 404"),

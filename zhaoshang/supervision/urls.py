@@ -5,6 +5,7 @@ from zhaoshang.supervision import views
 app_name = "supervision"
 urlpatterns = [
     path("", views.task_list, name="list"),
+    path("list.<slug:fmt>", views.task_export, name="export"),
     path("new/", views.task_create, name="create"),
     path("meeting/", views.meeting_create, name="meeting"),
     path("<code:code>/", views.task_detail, name="detail"),

@@ -87,6 +87,26 @@ def task_list(request):
     )
 
 
+@login_required
+@require_http_methods(["GET"])
+def task_export(request, fmt: str):
+    """The list's rows (its filters, the user's scope) in the 督办事项 template's columns."""
+    from zhaoshang.security import security_event
+    from zhaoshang.workbook.export import list_export_response
+    from zhaoshang.workbook.sheets.tasks import TasksSheet
+
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    form = FilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("筛选条件有误，未能导出。"))
+        return redirect(reverse("supervision:list") + "?" + request.GET.urlencode())
+    views = filtered(request.user, form.cleaned_data if form.is_bound else {}, timezone.localdate())
+    security_event("export", request, what="督办事项", format=fmt, query=request.GET.urlencode())
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return list_export_response(TasksSheet, [v.task for v in views], fmt, f"督办事项-{stamp}")
+
+
 def _task_or_404(user, code: str) -> Task:
     qs = listed(Task.objects.all())
     return get_visible_or_404(qs, user, code=code)
