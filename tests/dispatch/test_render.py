@@ -98,7 +98,7 @@ def test_docx_ranking_table_fits_the_type_area(draft):
     red_cell = ranking.rows[3].cells[6]._tc
     assert red_cell.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "FFC7CE"
     others = document.tables[1]
-    assert cells(others.rows[1]) == ["乙县", "2/3", "1/2", "0", "1/2", "300.00"]
+    assert cells(others.rows[1]) == ["乙县", "2/3", "1/2", "0", "1/2", "300"]
 
 
 def test_docx_lists_diagnoses_projects_and_rounds(draft):
