@@ -6,7 +6,7 @@ VENDOR := zhaoshang/web/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench review clean
 
 MESSAGES := $(wildcard zhaoshang/locale/*/LC_MESSAGES/django.po)
 
@@ -44,6 +44,12 @@ test: setup
 
 bench: setup
 	$(BIN)/zhaoshang bench
+
+# The security reviewer's one command (docs/security.md): matrix, scope property,
+# findings, fuzzing, concurrency and backup at full size, on SQLite and on the
+# PostgreSQL that DATABASE_URL names, then the load benchmark; one summary.
+review: setup
+	$(BIN)/python -m tests.review
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -304,3 +304,19 @@ def client_for(personas, superuser):
         return client
 
     return make
+
+
+@pytest.fixture
+def run_worker():
+    """Run the real background worker in this process until the queue is empty.
+
+    `zhaoshang worker --batch` is the same django-tasks database worker that
+    `zhaoshang serve` starts beside the web server; in-process it shares the
+    test database. Tests using it are transactional: the worker commits.
+    """
+    from zhaoshang.cli import main
+
+    def run() -> None:
+        assert main(["worker", "--batch", "--quiet", "--interval", "0"]) == 0
+
+    return run

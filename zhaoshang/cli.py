@@ -15,7 +15,7 @@ from datetime import date
 OWN_COMMANDS = {"serve", "demo", "load", "progress", "bulletin", "bench", "generate"}
 OWN_COMMANDS |= {"event", "notice", "export", "assess", "remind"}
 OWN_COMMANDS |= {"tasks", "backup", "restore"}
-OWN_COMMANDS |= {"token", "forecast-backtest"}
+OWN_COMMANDS |= {"token", "forecast-backtest", "worker"}
 # Django's own commands that need the tables, so they also work on a new, empty database.
 MIGRATE_FIRST_DJANGO_COMMANDS = {"createsuperuser", "changepassword"}
 
@@ -261,7 +261,23 @@ def cmd_serve(args) -> int:
     from zhaoshang.web.server import serve
 
     _migrate()
-    return serve(host=args.host, port=args.port, workers=args.workers)
+    return serve(host=args.host, port=args.port, workers=args.workers, worker=args.worker)
+
+
+def cmd_worker(args) -> int:
+    """The background worker: runs queued jobs (bulletin files, reminders, imports)."""
+    from django.core.management import call_command
+
+    call_command(
+        "db_worker",
+        queue_name="*",
+        interval=args.interval,
+        batch=args.batch,
+        reload=False,
+        startup_delay=False,
+        verbosity=0 if args.quiet else 1,
+    )
+    return 0
 
 
 def cmd_bulletin(args) -> int:
@@ -443,6 +459,14 @@ def cmd_bench(args) -> int:
 
         sizes = tuple(int(n) for n in args.sizes.split(",")) if args.sizes else SIZES
         return run_import_benchmarks(repeat=min(args.repeat, 3), sizes=sizes)
+    if args.only == "ledger":
+        from zhaoshang.bench.ledger_pages import run_ledger_pages
+
+        return run_ledger_pages(repeat=args.repeat)
+    if args.only == "dispatch":
+        from zhaoshang.bench.dispatch_bench import run_dispatch_benchmarks
+
+        return run_dispatch_benchmarks(repeat=min(args.repeat, 5))
     return run_benchmarks(repeat=args.repeat)
 
 
@@ -454,7 +478,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=3)
+    p.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="不在本机启动后台任务进程（已另行运行 zhaoshang worker 时）",
+    )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="运行后台任务进程（通报文件、提醒发送、大批量导入）")
+    p.add_argument("--interval", type=float, default=1.0, help="队列为空时每隔几秒查看一次")
+    p.add_argument("--batch", action="store_true", help="做完队列中的任务后退出")
+    p.add_argument("--quiet", action="store_true", help="不输出每个任务的日志")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("demo", help="载入黔东南州演示数据")
     p.add_argument(
@@ -559,7 +595,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="对当前数据库运行性能基准")
     p.add_argument("--repeat", type=int, default=20)
-    p.add_argument("--only", choices=["import"], help="只运行这一项基准（import：导入与导出）")
+    p.add_argument(
+        "--only",
+        choices=["import", "ledger", "dispatch"],
+        help="只运行这一项基准（import：导入与导出；ledger：台账页面与跟踪记录动态；dispatch：调度通报）",
+    )
     p.add_argument("--sizes", help="导入基准的行数，逗号分隔（默认 1000,10000,50000）")
     p.set_defaults(func=cmd_bench)
     return parser

@@ -39,13 +39,32 @@ def code_problem(value: str, *, label: str = "编号", max_length: int = 50) -> 
     return None
 
 
-class CodeConverter:
-    """URL converter for codes: ``<code:code>`` matches exactly what :func:`code_problem` admits."""
+# A code stored before the rule (legacy data, a row written by SQL) may hold a
+# character a URL cannot carry as it is (``A/1``, ``50%``). Such a code travels
+# as ``~`` and the hex of its UTF-8 bytes: ``~`` never starts a valid code, so
+# the two forms cannot be confused, and the record can still be opened,
+# corrected and dropped.
+_ESCAPE = "~"
+_ESCAPED_PATTERN = r"~(?:[0-9a-f]{2})+"
 
-    regex = CODE_PATTERN
+
+class CodeConverter:
+    """URL converter for codes: ``<code:code>``.
+
+    Matches exactly what :func:`code_problem` admits, plus the escaped form
+    (``~412f31`` for ``A/1``) that :meth:`to_url` gives any other stored code.
+    """
+
+    regex = rf"{CODE_PATTERN}|{_ESCAPED_PATTERN}"
 
     def to_python(self, value: str) -> str:
+        if value.startswith(_ESCAPE):
+            # A malformed escape is no match (ValueError → 404), never a 500.
+            return bytes.fromhex(value[1:]).decode("utf-8")
         return value
 
     def to_url(self, value: str) -> str:
-        return value
+        value = str(value)
+        if _CODE_RE.match(value):
+            return value
+        return _ESCAPE + value.encode("utf-8").hex()

@@ -98,7 +98,20 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "zhaoshang.jobs",
 ]
+
+# Long work (bulletin files, reminder runs, large imports) goes to a queue in the
+# database itself, so no extra server: `zhaoshang serve` starts the worker
+# (`zhaoshang worker`) beside the web server. See docs/jobs.md.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     # An oversized upload is refused before any middleware reads the body.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,6 +21,16 @@ from django.utils.translation import gettext as _
 
 # Derived columns that change without a person changing the record.
 _SKIPPED = {"path", "depth", "name_pinyin", "search_text", "name_key", "updated_at"}
+
+
+# The stamp a form carries when it was opened on a record that did not exist yet
+# (a target cell, a unit's first report): somebody creating it meanwhile is a change too.
+NEW = "new"
+
+
+def form_stamp(instance: Model | None) -> str:
+    """What an edit form's hidden stamp field starts with."""
+    return NEW if instance is None else stamp(instance)
 
 
 class StaleEdit(ValidationError):
@@ -45,8 +56,18 @@ def stamp(instance: Model) -> str:
     return digest[:20]
 
 
-def check_stamp(instance: Model, expected: str | None, label: str | None = None) -> None:
-    """Refuse when ``expected`` is given and ``instance`` (read under lock) no longer matches."""
+def check_stamp(
+    instance: Model,
+    expected: str | None,
+    label: str | None = None,
+    mine: dict | None = None,
+) -> None:
+    """Refuse when ``expected`` is given and ``instance`` (read under lock) no longer matches.
+
+    The refusal names who saved the record last and when, what they changed
+    (before → after) and, from ``mine`` (field name → the value the refused
+    form or client sent), what this user had typed for the same fields.
+    """
     if expected in (None, ""):
         return
     if stamp(instance) != expected:
@@ -54,10 +75,61 @@ def check_stamp(instance: Model, expected: str | None, label: str | None = None)
         raise StaleEdit(
             _(
                 "您打开表单后，%(what)s已被他人修改，您的修改没有保存。"
-                "请重新打开以查看最新内容后再修改。"
+                "%(change)s请重新打开以查看最新内容后再修改。"
             )
-            % {"what": what}
+            % {"what": what, "change": describe_last_change(instance, mine)}
         )
+
+
+def describe_last_change(instance: Model, mine: dict | None = None) -> str:
+    """「王明于2026年12月3日 17:20修改：名称由「黎平县」改为「黎平县人民政府」（您填写的是「…」）。」"""
+    from zhaoshang.formatting import cn_date
+    from zhaoshang.org.changes import _show, history_entries
+
+    model = type(instance)
+    history = getattr(model, "history", None)
+    if history is None:
+        return ""
+    kept = {f.name for f in history.model._meta.fields}
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name in kept and not f.primary_key and f.name not in _SKIPPED | {"version"}
+    ]
+    records = list(
+        history.filter(id=instance.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:2]
+    )
+    if not records:
+        return ""
+    entry = history_entries(records, model, [f.name for f in fields])[0]
+    mine = mine or {}
+    by_label = {str(f.verbose_name): f for f in fields}
+    parts = []
+    for change in entry.changes:
+        text = _("%(field)s由「%(before)s」改为「%(after)s」") % {
+            "field": change.label,
+            "before": change.before,
+            "after": change.after,
+        }
+        f = by_label.get(change.label)
+        if f is not None and f.name in mine:
+            value = mine[f.name]
+            if isinstance(value, Model):
+                shown = str(value)
+            else:
+                shown = _show(f, value, defaultdict(dict))
+            text += _("（您填写的是「%(mine)s」）") % {"mine": shown}
+        parts.append(text)
+    when = cn_date(entry.when, with_time=True)
+    if not parts:
+        return _("%(who)s于%(when)s保存了它。") % {"who": entry.who, "when": when}
+    return _("%(who)s于%(when)s修改：%(changes)s。") % {
+        "who": entry.who,
+        "when": when,
+        "changes": "；".join(parts),
+    }
 
 
 def locked(instance: Model) -> Model:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("assessment/", include("zhaoshang.assessment.urls")),
     path("notices/", include("zhaoshang.notices.urls")),
     path("import/", include("zhaoshang.workbook.urls")),
+    path("jobs/", include("zhaoshang.jobs.urls")),
     path("invest/", include("zhaoshang.events.public_urls")),
     path("", include("zhaoshang.web.urls")),
 ]

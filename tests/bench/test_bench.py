@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from pypinyin import lazy_pinyin
 
 from zhaoshang.bench.generate import GenerateRefused, generate
 from zhaoshang.bench.run import run_benchmarks
@@ -139,6 +140,58 @@ def test_bulk_projects_keep_history_and_stage_events(county):
     investors_history = apps.get_model("ledger", "HistoricalProject_investors")
     assert investors_history.objects.filter(history=created, enterprise=investor).exists()
     assert StageEvent.history.count() == 4
+
+
+def test_bulk_history_rows_copy_every_tracked_value(county, django_user_model):
+    """The history the bulk path writes without model instances is the record, field by field."""
+    actor = django_user_model.objects.create_user("bulk-actor")
+    investor = do_save_enterprise(name="示例乙有限公司")[0]
+    row = NewProject(
+        code="X9",
+        name="重庆长顺项目",
+        responsible_unit_id=county.pk,
+        stage=Stage.CONTRACTED,
+        stage_dates={Stage.SIGNED: date(2026, 10, 1), Stage.CONTRACTED: date(2026, 11, 2)},
+        contract_amount=Decimal("1200.50"),
+        planned_investment=Decimal("3000.25"),
+        investor_ids=[investor.pk],
+        cooperating_unit_ids=[county.parent.pk],
+    )
+    bulk_add_projects([row], actor=actor, reason="导入 台账.xlsx")
+    project = Project.objects.get(code="X9")
+    created = project.history.get()
+    tracked = [f.attname for f in Project.history.model.tracked_fields]
+    assert {n: getattr(created, n) for n in tracked} == {n: getattr(project, n) for n in tracked}
+    assert (created.history_type, created.history_user, created.history_change_reason) == (
+        "+",
+        actor,
+        "导入 台账.xlsx",
+    )
+    assert created.contract_amount == Decimal("1200.50") and created.contract_on == date(
+        2026, 11, 2
+    )
+    events = list(project.stage_events.order_by("stage"))
+    assert [(e.stage, e.on, e.recorded_by) for e in events] == [
+        (Stage.SIGNED, date(2026, 10, 1), actor),
+        (Stage.CONTRACTED, date(2026, 11, 2), actor),
+    ]
+    for event in events:
+        copy = event.history.get()
+        assert (copy.stage, copy.on, copy.project_id, copy.recorded_at, copy.history_user) == (
+            event.stage,
+            event.on,
+            event.project_id,
+            event.recorded_at,
+            actor,
+        )
+    cooperating = apps.get_model("ledger", "HistoricalProject_cooperating_units")
+    assert list(cooperating.objects.filter(history=created).values_list("unit_id", flat=True)) == [
+        county.parent.pk
+    ]
+    # The keys save() would have derived, read through the word cache (pypinyin's
+    # own first reading of 长顺 is zhang; the search text holds both).
+    assert "|cqcsxm|" in project.search_text and "|cqzsxm|" in project.search_text
+    assert project.name_pinyin == " ".join(lazy_pinyin("重庆长顺项目"))
 
 
 def test_bulk_projects_refuse_bad_rows_before_writing(county):

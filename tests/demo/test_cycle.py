@@ -58,3 +58,23 @@ def test_a_reload_the_same_day_adds_no_steps_or_bulletins(demo):
         Bulletin.objects.count(),
         Submission.objects.count(),
     ) == before
+
+
+def test_the_demo_reminds_every_unit_into_the_local_mailbox(demo, settings, tmp_path):
+    """The demo's units have addresses under .invalid: `remind` sends, and nothing leaves."""
+    from zhaoshang.notify.models import ChannelSet
+    from zhaoshang.notify.services import run_reminders
+
+    settings.DATA_DIR = tmp_path
+    # an outside mail server that would fail loudly if anything reached it
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    assert ChannelSet.objects.filter(emails__endswith="@demo.invalid").count() >= 17
+    result = run_reminders(REFERENCE_TODAY, hold=False)
+    assert result.queued and not result.failed and not result.unreachable
+    kinds = {m.kind for m in result.queued}
+    assert {"task_overdue", "task_due"} <= kinds
+    files = list((tmp_path / "mailbox").iterdir())
+    assert files
+    text = "".join(f.read_text() for f in files)
+    assert "@demo.invalid" in text
+    assert run_reminders(REFERENCE_TODAY, hold=False).queued == []

@@ -52,19 +52,74 @@ def tree():
     return c, R, A, B
 
 
-def test_a_unit_with_no_pipeline_ends_where_it_stands(tree):
+def test_a_unit_with_no_pipeline_and_no_contracts_ends_where_it_stands(tree):
+    c, R, A, B = tree
+    C = b.unit("880003", "丙县", R)
+    b.target(c, C, 5000)
+    f = forecast(c, date(2026, 11, 20))
+    cc = next(u for u in f.children if u.code == "880003")
+    assert (cc.pipeline_count, cc.arrivals) == (0, 0)
+    assert (cc.end.expected, cc.end.low, cc.end.high) == (0, 0, 0)
+    assert cc.end.verdict == "unlikely" and cc.end.shortfall == Decimal(5000)
+
+
+def test_a_unit_without_pipeline_still_expects_contracts_at_its_pace(tree):
     c, R, A, B = tree
     f = forecast(c, date(2026, 11, 20))
     a = next(u for u in f.children if u.code == "880001")
     assert a.pipeline_count == 0
     assert a.next.on == a.end.on == date(2026, 12, 5)  # the next milestone is the end
-    # Expected = low = high = achieved 9000; needed 20000 × 100 % = 20000.
-    assert (a.end.expected, a.end.low, a.end.high) == (Decimal(9000), Decimal(9000), Decimal(9000))
+    # Not yet recorded: L = 10-15 … 11-20 = 37 days, h = 11-20 → 12-05 = 15 days; A's one
+    # contract (9000, recorded the day it was signed: lag 0) weighs (15 − 0) / 37 = 0.405405.
+    assert (f.elapsed_days, a.arrivals) == (37, 1)
+    assert a.unrecorded_end == Decimal("3648.64")  # 0.405405 × 9000 = 3648.645
+    # Expected 9000 + 3648.64; the range: 0 or 9000 more (P10 0, P90 9000).
+    assert (a.end.expected, a.end.low, a.end.high) == (
+        Decimal("12648.64"),
+        Decimal(9000),
+        Decimal(18000),
+    )
+    # Needed 20000 × 100 % = 20000 > expected: unlikely, 7351.36 short.
     assert a.end.verdict == "unlikely"
-    assert a.end.shortfall == Decimal(11000)
-    # Average contract: (9000 + 12000) / 2 = 10500; 11000 / 10500 → 2 more projects.
+    assert a.end.shortfall == Decimal("7351.36")
+    # Average contract: (9000 + 12000) / 2 = 10500; 7351.36 / 10500 → 1 more project.
     assert f.average_size == Decimal("10500.00")
-    assert a.end.more_projects == 2
+    assert a.end.more_projects == 1
+
+
+def test_contracts_recorded_late_weigh_by_their_lag_and_split_into_sure_repeats(tree):
+    c, R, A, B = tree
+    # Signed 10-16, contracted 10-20 for 5000: lag 4 days. As of 10-28: L = 10-15 … 10-28
+    # = 14 days.
+    signed(A, 5000, date(2026, 10, 16), contract_on=date(2026, 10, 20), code="L-1")
+    f = forecast(c, date(2026, 10, 28))
+    a = next(u for u in f.children if u.code == "880001")
+    assert (f.elapsed_days, a.arrivals, a.achieved) == (14, 1, Decimal(5000))
+    # Next milestone 11-15: h = 18, weight (18 − 4) / 14 = 1 → 5000 more, for sure.
+    assert a.unrecorded_next == Decimal("5000.00")
+    assert (a.next.expected, a.next.low, a.next.high) == (
+        Decimal("10000.00"),
+        Decimal(10000),
+        Decimal(10000),
+    )
+    # End 12-05: h = 38, weight (38 − 4) / 14 = 2.428571 → 2 sure repeats and one at
+    # 0.428571: 10000 + 2142.855 = 12142.86; the range 10000 … 15000 more.
+    assert a.unrecorded_end == Decimal("12142.86")
+    assert a.end.expected == Decimal("17142.86")
+    assert (a.end.low, a.end.high) == (Decimal(15000), Decimal(20000))
+    # needed 20000 > 17142.86 → 难以完成, 2857.14 short
+    assert a.end.verdict == "unlikely" and a.end.shortfall == Decimal("2857.14")
+
+
+def test_the_pace_is_never_taken_from_fewer_than_14_days(tree):
+    c, R, A, B = tree
+    signed(A, 5000, date(2026, 10, 16), contract_on=date(2026, 10, 20), code="L-1")
+    # As of 10-24 only 10 days have passed; L = 14 all the same.
+    f = forecast(c, date(2026, 10, 24))
+    a = next(u for u in f.children if u.code == "880001")
+    assert f.elapsed_days == 14
+    # Next milestone 11-15: h = 22, weight (22 − 4) / 14 = 1.285714 → 6428.57.
+    assert a.unrecorded_next == Decimal("6428.57")
 
 
 def test_a_unit_already_complete(tree):
@@ -74,7 +129,8 @@ def test_a_unit_already_complete(tree):
     # 12000 of 10000: done, nothing short.
     assert bb.end.verdict == "done"
     assert bb.end.shortfall == 0 and bb.end.more_projects == 0
-    assert bb.end.expected_pct == Decimal(120)
+    # 12000 achieved + 12000 × 15 / 37 not yet recorded (4864.86) = 16864.86 of 10000.
+    assert bb.end.expected_pct == Decimal("168.6486")
 
 
 def test_a_signed_project_with_no_history_takes_the_prior(tree):

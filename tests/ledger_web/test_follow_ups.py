@@ -153,3 +153,22 @@ def test_project_page_links_to_a_prefilled_quick_entry(client_for, personas):
     other = personas.projects["LP-001"]
     html = client_for("r522601").get(f"/ledger/follow-ups/new/?project={other.pk}").content
     assert "林产品" not in html.decode()
+
+
+def test_feed_counts_no_further_than_its_cap(client_for, personas, monkeypatch):
+    # A province has a million follow-ups: the feed counts up to CAP (10,000) and says
+    # "以上" beyond it, rather than counting every one to show 50. Here CAP is 2.
+    from zhaoshang.ledger.views import CappedPaginator
+
+    kaili = personas.units["522601"]
+    for day in (20, 21, 22):
+        do_add_follow_up(on=date(2026, 11, day), unit=kaili, kind="洽谈", content=f"第{day}日洽谈")
+    client = client_for("admin")
+    assert "共 4 条" in text(
+        client.get("/ledger/follow-ups/").content.decode()
+    )  # 3 + the personas' one
+    monkeypatch.setattr(CappedPaginator, "CAP", 2)
+    response = client.get("/ledger/follow-ups/")
+    assert "共 2 条以上（可按日期或单位筛选）" in text(response.content.decode())
+    # The page is not cut at the capped count: all four are shown, newest first.
+    assert [f.on.day for f in response.context["page"].object_list] == [26, 22, 21, 20]

@@ -236,6 +236,24 @@ def test_remind_command_exits_1_when_a_send_fails(world, capsys):
     assert "失败 1 条" in out and "机器人地址返回 HTTP 502" in out
 
 
+def test_remind_json_reports_the_failure_and_exits_1_then_retries(world, capsys):
+    # contracts/cli.md: exit 1 when some sends failed, retried at the next run
+    world["hooks"].answers["/dingtalk/zone"] = (502, {})
+    assert main(["remind", "--as-of", "2026-11-26", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["queued"], doc["sent"], doc["failed"]) == (3, 2, 1)
+    (failed,) = [m for m in doc["messages"] if m["state"] == "failed"]
+    assert (failed["unit"], failed["channel"], failed["attempts"]) == ("522640", "dingtalk", 1)
+    assert failed["error"] == "机器人地址返回 HTTP 502"
+    del world["hooks"].answers["/dingtalk/zone"]
+    assert main(["remind", "--as-of", "2026-11-26", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["queued"], again["sent"], again["failed"]) == (0, 1, 0)
+    assert [(m["unit"], m["new"], m["attempts"]) for m in again["messages"]] == [
+        ("522640", False, 2)
+    ]
+
+
 def test_queries_do_not_grow_with_the_units(world, django_assert_max_num_queries):
     from zhaoshang.notify.sources import reporting_rounds
 

@@ -32,7 +32,7 @@ def test_remind_button_sends_to_the_missing_units_robots(
         f"{C}/rounds/{r1.pk}/remind/", {"note": "请今日下班前报送"}, follow=True
     )
     page = response.content.decode()
-    assert "已催报：凯里经济开发区、州投资促进局。发出 1 条通知。" in page
+    assert "已催报：凯里经济开发区、州投资促进局。1 条通知正在发出，发送结果见提醒记录。" in page
     assert "请电话催报：州投资促进局" in page
     (got,) = hooks.at("/wecom/zone")
     content = got.body["markdown"]["content"]
@@ -43,6 +43,7 @@ def test_remind_button_sends_to_the_missing_units_robots(
     assert content.endswith("\n\n请今日下班前报送")
     (message,) = Message.objects.all()
     assert (message.kind, message.state, message.unit.code) == ("round_request", "sent", "522640")
+    # Sent once the redirect was delivered (the server closed the response).
     # The daily run does not send the same request again.
     run_reminders(timezone.localdate(), hold=False)
     assert len(hooks.at("/wecom/zone")) == 1
@@ -63,3 +64,22 @@ def test_remind_button_on_a_day_off_queues_for_the_next_run(
     assert Message.objects.get().state == MessageState.PENDING
     run_reminders(timezone.localdate(), hold=False)
     assert len(hooks.at("/wecom/zone")) == 1
+
+
+def test_remind_button_answers_before_sending(client_for, personas, cycle, hooks, working_now):
+    """The page is answered with the messages queued; they go out when the response closes."""
+    do_set_channels(personas.unit("522640"), wecom_webhook=hooks.url("/wecom/zone"))
+    hooks.answers["/wecom/zone"] = (500, {})
+    office = client_for("admin")
+    response = office.post(f"{C}/rounds/{cycle['r1'].pk}/remind/", {})
+    assert response.status_code == 302
+    assert response.to_send and [m.unit.code for m in response.to_send] == ["522640"]
+    # the test client closed the response as a server does: one attempt, recorded as failed
+    (message,) = Message.objects.all()
+    assert (message.state, message.attempts) == (MessageState.FAILED, 1)
+    page = office.get(f"{C}/rounds/{cycle['r1'].pk}/").content.decode()
+    assert "1 条通知正在发出" in page
+    # the next run retries it
+    del hooks.answers["/wecom/zone"]
+    run_reminders(timezone.localdate(), hold=False)
+    assert Message.objects.get().state == MessageState.SENT

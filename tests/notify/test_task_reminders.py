@@ -93,3 +93,26 @@ def test_task_source_queries_are_fixed(tasks, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         dues = supervised_tasks(THURSDAY)
     assert sorted(d.about for d in dues) == ["task:T-DUE", "task:T-LATE"]
+
+
+def test_assisting_units_are_reminded_too_naming_the_lead_unit(personas, tasks):
+    from zhaoshang.supervision.models import Task
+
+    zone = personas.unit("522640")
+    Task.objects.get(code="T-LATE").assisting_units.add(zone)
+    do_set_channels(zone, wecom_webhook=tasks.url("/wecom/zone"))
+    result = run_reminders(THURSDAY, hold=False)
+    assert ("task_overdue", "task:T-LATE", "522640", "wecom") in {
+        (m.kind, m.about, m.unit.code, m.channel) for m in result.queued
+    }
+    (message,) = tasks.at("/wecom/zone")
+    assert message.body["markdown"]["content"] == (
+        "**【橙色督办】T-LATE 补齐在谈项目台账**\n"
+        f"{zone.name}：贵单位协办、黎平县牵头的督办事项「补齐在谈项目台账」（T-LATE）"
+        "办理时限为11月18日，已逾期 6 个工作日，请配合牵头单位尽快办结。"
+    )
+    # the lead unit's own message is unchanged
+    (late,) = tasks.at("/wecom/liping")
+    assert late.body["markdown"]["content"].startswith("**【橙色督办】T-LATE")
+    assert "黎平县：督办事项「补齐在谈项目台账」" in late.body["markdown"]["content"]
+    assert run_reminders(THURSDAY, hold=False).queued == []

@@ -59,6 +59,34 @@ class World:
             k: Signing.objects.filter(project__code=c).first().pk
             for k, c in {"own": "KL-001", "other": "LP-002"}.items()
         }
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from zhaoshang.dispatch.services import do_publish_bulletin
+        from zhaoshang.ledger.services import do_add_attachment
+        from zhaoshang.supervision.services import create_task
+
+        self.attachment = {
+            k: do_add_attachment(
+                personas.projects[code],
+                SimpleUploadedFile("合同.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+                kind="合同",
+                actor=None,
+            ).pk
+            for k, code in self.project.items()
+        }
+        # 第1期, published: addressed to every unit of the campaign.
+        self.bulletin = do_publish_bulletin(personas.campaign, date(2026, 11, 20))
+        self.task = {
+            k: create_task(
+                f"{unit.name}重点项目用地报批",
+                unit,
+                date(2026, 12, 10),
+                actor=personas.user("admin"),
+                campaign=personas.campaign,
+                assigned_on=date(2026, 11, 27),
+            ).code
+            for k, unit in side.items()
+        }
 
 
 @pytest.fixture

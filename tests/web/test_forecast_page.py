@@ -67,3 +67,13 @@ def test_bulletin_section_can_be_switched_off(client_for, personas):
     assert build_bulletin(c, date(2026, 11, 27))["forecast"] is None
     page = client_for("admin").get("/dispatch/MQDH2026/bulletins/draft/?as_of=2026-11-27")
     assert "在通报中列出完成预测" in page.content.decode()
+
+
+def test_the_panel_shows_the_contracts_not_yet_recorded(client_for, personas):
+    # 黎平县 as of 11-27: LP-001 9000, recorded the day it was contracted (lag 0);
+    # L = 10-20 … 11-27 = 39 days, h = 11-27 → 12-05 = 8 days: 9000 × 8 / 39
+    # = 9000 × 0.205128 = 1846.15.
+    page = client_for("admin").get(f"/forecast/522631/?{Q}").content.decode()
+    assert (
+        "预计中含尚未录入台账的合同 1,846.15 万元（按行动以来 39 天内 1 个合同的进度推算）" in page
+    )

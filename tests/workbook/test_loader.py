@@ -481,12 +481,13 @@ def test_an_error_anywhere_writes_nothing(make_book):
 def test_a_database_error_during_the_writes_rolls_everything_back(make_book, monkeypatch):
     from django.db import IntegrityError
 
-    from zhaoshang.ledger import services
+    from zhaoshang.ledger import bulk
 
     def refuse(*args, **kwargs):
         raise IntegrityError("UNIQUE constraint failed: ledger_fundsentry.project_id")
 
-    monkeypatch.setattr(services, "do_record_funds", refuse)
+    # New funds entries are written in one batch, after the projects and follow-ups.
+    monkeypatch.setattr(bulk, "bulk_add_funds", refuse)
     before = model_counts()
     result = load_workbook(make_book())
     assert result.errors == [
@@ -736,6 +737,43 @@ def test_validating_three_hundred_projects_takes_as_many_queries_as_three(
     with django_assert_max_num_queries(60 + 12):  # + the fingerprint again inside the commit
         result = load_workbook(large)
     assert result.counts["项目"].as_dict() == {"created": 0, "updated": 0, "unchanged": 303}
+
+
+def test_committing_a_hundred_new_projects_takes_as_many_queries_as_ten(make_book):
+    """Writing new rows is batched too: projects, history, stage events, links, funds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    load_ok(make_book(_scale_sheets(0), name="底.xlsx"))
+
+    def new_projects(n: int, prefix: str) -> dict:
+        sheets = _scale_sheets(n)
+        for rows in (sheets["项目"], sheets["到位资金"]):
+            for row in rows[-n:]:
+                row[0] = row[0].replace("S-", prefix)
+        for row in sheets["项目"][-n:]:
+            row[4] = None  # no new persons: each new person is one service call
+        return sheets
+
+    counts = []
+    for n, prefix in ((10, "T-"), (100, "H-")):
+        book = make_book(new_projects(n, prefix), name=f"新{n}.xlsx")
+        with CaptureQueriesContext(connection) as queries:
+            result = load_ok(book)
+        assert result.counts["项目"].created == n
+        assert result.counts["到位资金"].created == n
+        inserts = [
+            q
+            for q in queries.captured_queries
+            if q["sql"].startswith('INSERT INTO "ledger_project" ')
+        ]
+        # bulk_create splits the projects' INSERT by the database's limit of
+        # parameters per statement (about 37 projects on SQLite): not per row.
+        assert len(inserts) <= n // 30 + 1
+        counts.append(len(queries) - len(inserts))
+    assert Project.objects.filter(code__startswith="H-").count() == 100
+    assert Project.history.filter(code__startswith="H-", history_type="+").count() == 100
+    assert counts[0] == counts[1], counts
 
 
 # --------------------------------------------------------------------------- enterprises by key

@@ -10,9 +10,10 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from zhaoshang.api.models import ApiToken
+from zhaoshang.assessment.models import PublishedAssessment
 from zhaoshang.campaigns.models import Campaign, Milestone, Target
 from zhaoshang.dispatch.models import Bulletin, ReportingRound, Submission
-from zhaoshang.events.models import Event, Invitation, Signing
+from zhaoshang.events.models import Event, Invitation, PromotionProject, Signing
 from zhaoshang.ledger.models import (
     Enterprise,
     FollowUp,
@@ -22,7 +23,9 @@ from zhaoshang.ledger.models import (
     Stage,
     StageEvent,
 )
+from zhaoshang.notices.models import Notice
 from zhaoshang.org.models import Person, Unit
+from zhaoshang.supervision.models import Task
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True}
 
@@ -34,6 +37,16 @@ class CodeRef(serializers.SlugRelatedField):
         kwargs.setdefault("slug_field", "code")
         kwargs.setdefault("read_only", True)
         super().__init__(**kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        # Nullable as the model's foreign key is, so the published schema says so.
+        model = getattr(getattr(parent, "Meta", None), "model", None)
+        if model is not None:
+            try:
+                self.allow_null = model._meta.get_field(self.source).null
+            except Exception:  # noqa: BLE001 - a source that is not a model field
+                pass
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -67,10 +80,14 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 class ProjectSerializer(serializers.ModelSerializer):
     responsible_unit = CodeRef()
     cooperating_units = CodeRef(many=True)
-    person = serializers.CharField(source="person.name", default=None, read_only=True)
+    person = serializers.CharField(
+        source="person.name", default=None, read_only=True, allow_null=True
+    )
     investors = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    industry = serializers.CharField(source="industry.code", default=None, read_only=True)
-    park = serializers.CharField(source="park.name", default=None, read_only=True)
+    industry = serializers.CharField(
+        source="industry.code", default=None, read_only=True, allow_null=True
+    )
+    park = serializers.CharField(source="park.name", default=None, read_only=True, allow_null=True)
     planned_investment = serializers.DecimalField(**MONEY, read_only=True, allow_null=True)
     contract_amount = serializers.DecimalField(**MONEY, read_only=True, allow_null=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
@@ -161,7 +178,9 @@ class FundsWriteSerializer(serializers.Serializer):
 class FollowUpSerializer(serializers.ModelSerializer):
     unit = CodeRef()
     project = CodeRef()
-    enterprise = serializers.CharField(source="enterprise.name", default=None, read_only=True)
+    enterprise = serializers.CharField(
+        source="enterprise.name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FollowUp
@@ -214,7 +233,9 @@ class MilestoneSerializer(serializers.ModelSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     campaign = CodeRef()
     unit = CodeRef()
-    person = serializers.CharField(source="person.name", default=None, read_only=True)
+    person = serializers.CharField(
+        source="person.name", default=None, read_only=True, allow_null=True
+    )
     value = serializers.DecimalField(**MONEY, read_only=True)
 
     class Meta:
@@ -259,7 +280,9 @@ class EventSerializer(serializers.ModelSerializer):
 class InvitationSerializer(serializers.ModelSerializer):
     event = CodeRef()
     inviting_unit = CodeRef()
-    enterprise = serializers.CharField(source="enterprise.name", default=None, read_only=True)
+    enterprise = serializers.CharField(
+        source="enterprise.name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Invitation
@@ -269,7 +292,9 @@ class InvitationSerializer(serializers.ModelSerializer):
 class SigningSerializer(serializers.ModelSerializer):
     event = CodeRef()
     project = CodeRef()
-    investor = serializers.CharField(source="investor.name", default=None, read_only=True)
+    investor = serializers.CharField(
+        source="investor.name", default=None, read_only=True, allow_null=True
+    )
     amount = serializers.DecimalField(**MONEY, read_only=True)
 
     class Meta:
@@ -281,3 +306,172 @@ class TokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
         fields = ["id", "name", "prefix", "read_only", "expires_on", "created_at", "last_used_at"]
+
+
+class MilestoneRecordSerializer(serializers.ModelSerializer):
+    """A campaign's dated share (节点), as a record of its own (id, ETag, If-Match)."""
+
+    campaign = CodeRef()
+    pct = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "campaign", "on", "pct"]
+
+
+class MilestoneWriteSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False)
+    pct = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=0, max_value=1000, required=False
+    )
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class TargetWriteSerializer(serializers.Serializer):
+    """The target fields a client may change: the value, the responsible person, the deadline."""
+
+    value = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, required=False)
+    person = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    """A supervised task (督办事项) with its status as of today, as on the task list."""
+
+    campaign = CodeRef()
+    assigning_unit = CodeRef()
+    lead_unit = CodeRef()
+    assisting_units = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    level = serializers.SerializerMethodField()
+    workdays_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "code",
+            "content",
+            "goal",
+            "source",
+            "campaign",
+            "assigning_unit",
+            "lead_unit",
+            "assisting_units",
+            "person",
+            "assigned_on",
+            "deadline",
+            "leader_watching",
+            "state",
+            "signed_at",
+            "closed_on",
+            "extension_to",
+            "status",
+            "level",
+            "workdays_overdue",
+        ]
+
+    def _status(self, obj):
+        return self.context.get("statuses", {}).get(obj.pk)
+
+    def get_assisting_units(self, obj) -> list[str]:
+        return sorted(u.code for u in obj.assisting_units.all())
+
+    def get_status(self, obj) -> str | None:
+        s = self._status(obj)
+        return None if s is None else s.status
+
+    def get_level(self, obj) -> str | None:
+        s = self._status(obj)
+        return None if s is None else s.level
+
+    def get_workdays_overdue(self, obj) -> int | None:
+        s = self._status(obj)
+        return None if s is None else s.workdays_overdue
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    campaign = CodeRef()
+    tasks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "campaign",
+            "title",
+            "source_name",
+            "text",
+            "problems",
+            "units",
+            "created_at",
+            "tasks",
+        ]
+
+    def get_tasks(self, obj) -> list[dict]:
+        return [
+            {
+                "content": t.content,
+                "deadline": t.deadline.isoformat() if t.deadline else None,
+                "lead_unit": t.lead_unit.code,
+                "task": t.task_code or None,
+            }
+            for t in obj.tasks.all()
+        ]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    """A published assessment as issued: the scheme, every unit's scores and rank.
+
+    The records behind the points (project-level basis) are not included: they
+    follow ledger scope and are on the assessment pages.
+    """
+
+    campaign = CodeRef()
+    scheme = serializers.SerializerMethodField()
+    units = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublishedAssessment
+        fields = ["id", "campaign", "number", "as_of", "published_at", "scheme", "units"]
+
+    def get_scheme(self, obj) -> dict:
+        return obj.document.get("scheme", {})
+
+    def get_units(self, obj) -> list[dict]:
+        return [
+            {k: v for k, v in unit.items() if k != "records"}
+            for unit in obj.document.get("units", [])
+        ]
+
+
+class PromotionSerializer(serializers.ModelSerializer):
+    unit = CodeRef()
+    project = CodeRef()
+    industry = serializers.CharField(
+        source="industry.code", default=None, read_only=True, allow_null=True
+    )
+    investment = serializers.DecimalField(**MONEY, read_only=True, allow_null=True)
+
+    class Meta:
+        model = PromotionProject
+        fields = [
+            "code",
+            "title",
+            "unit",
+            "project",
+            "industry",
+            "description",
+            "investment",
+            "location",
+            "land",
+            "conditions",
+            "cooperation",
+            "contact_name",
+            "contact_phone",
+            "contact_public",
+            "published",
+            "internal_note",
+            "order",
+            "updated_at",
+        ]

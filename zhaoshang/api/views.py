@@ -32,9 +32,10 @@ from rest_framework.views import APIView
 
 from zhaoshang.api import serializers as s
 from zhaoshang.api.pagination import Pagination
-from zhaoshang.campaigns.models import Campaign, Target
+from zhaoshang.assessment.models import PublishedAssessment
+from zhaoshang.campaigns.models import Campaign, Milestone, Target
 from zhaoshang.dispatch.models import Bulletin, ReportingRound, Submission
-from zhaoshang.events.models import Event, Invitation, Signing
+from zhaoshang.events.models import Event, Invitation, PromotionProject, Signing
 from zhaoshang.ledger.filtersets import EnterpriseFilter, FollowUpFilter, ProjectFilter
 from zhaoshang.ledger.forms import ProjectForm
 from zhaoshang.ledger.models import Enterprise, FollowUp, FundsEntry, Park, Project, StageEvent
@@ -46,10 +47,12 @@ from zhaoshang.ledger.services import (
     do_record_funds,
     do_save_project,
 )
+from zhaoshang.notices.models import Notice
 from zhaoshang.org.models import Person, Unit
 from zhaoshang.org.scope import scope_of, visible
 from zhaoshang.org.services import do_update_person
 from zhaoshang.stamps import StaleEdit, stamp
+from zhaoshang.supervision.models import Task
 
 
 class PreconditionFailed(APIException):
@@ -146,8 +149,22 @@ def _visible_unit_rows(user):
 CODE_LOOKUP = r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff][0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff_.\-]*"
 
 
+def _by_code(qs, params, **lookups):
+    """Narrow ``qs`` by the query parameters given: ``{param: lookup}`` (exact codes)."""
+    for param, lookup in lookups.items():
+        if params.get(param):
+            qs = qs.filter(**{lookup: params[param]})
+    return qs
+
+
 @extend_schema_view(
-    list=extend_schema(summary="单位（本人可见范围）"),
+    list=extend_schema(
+        summary="单位（本人可见范围）",
+        parameters=[
+            OpenApiParameter("parent", str, description="上级单位编码：只列其直属下级"),
+            OpenApiParameter("kind", str, description="单位类别"),
+        ],
+    ),
     retrieve=extend_schema(summary="一个单位"),
 )
 class UnitViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -158,7 +175,9 @@ class UnitViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
     lookup_value_regex = CODE_LOOKUP
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("path")
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(qs, self.request.query_params, parent="parent__code", kind="kind")
+        return qs.order_by("path")
 
 
 class PersonWrite(serializers.Serializer):
@@ -569,11 +588,31 @@ class CampaignViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         parameters=[OpenApiParameter("campaign", str), OpenApiParameter("unit", str)],
     ),
     retrieve=extend_schema(summary="一项目标任务"),
+    partial_update=extend_schema(
+        summary="调整目标任务（须带 If-Match；目标值和时限由上级单位管理员下达）",
+        request=s.TargetWriteSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+    ),
 )
 class TargetViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = Target
     serializer_class = s.TargetSerializer
     related = ("campaign", "unit", "person")
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def partial_update(self, request, *args, **kwargs):
+        target = self.get_object()
+        expected = check_if_match(request, target)
+        data = _valid(s.TargetWriteSerializer, request.data)
+        try:
+            _save_target_through_api(request, target, data, expected)
+        except StaleEdit:
+            raise PreconditionFailed() from None
+        except PermissionDenied:
+            raise exceptions.PermissionDenied() from None
+        except ValidationError as exc:
+            raise exceptions.ValidationError(_messages(exc)) from None
+        return self.updated(target)
 
     def get_queryset(self):
         qs = visible(self.base_queryset(), self.request.user)
@@ -585,19 +624,38 @@ class TargetViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         return qs.order_by("campaign__code", "unit__code", "indicator")
 
 
+@extend_schema_view(
+    list=extend_schema(summary="调度轮次", parameters=[OpenApiParameter("campaign", str)]),
+)
 class RoundViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = ReportingRound
     serializer_class = s.RoundSerializer
     related = ("campaign",)
 
+    def get_queryset(self):
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(qs, self.request.query_params, campaign="campaign__code")
+        return qs.order_by(*(self.model._meta.ordering or ["pk"]))
 
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="调度填报",
+        parameters=[OpenApiParameter("round", int), OpenApiParameter("unit", str)],
+    ),
+)
 class SubmissionViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = Submission
     serializer_class = s.SubmissionSerializer
     related = ("unit", "round")
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("round_id", "unit__code")
+        qs = visible(self.base_queryset(), self.request.user)
+        params = self.request.query_params
+        if params.get("round", "").isdigit():
+            qs = qs.filter(round_id=int(params["round"]))
+        qs = _by_code(qs, params, unit="unit__code")
+        return qs.order_by("round_id", "unit__code")
 
 
 class BulletinViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -611,6 +669,9 @@ class BulletinViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         return super().base_queryset().defer("document")
 
 
+@extend_schema_view(
+    list=extend_schema(summary="招商活动", parameters=[OpenApiParameter("campaign", str)]),
+)
 class EventViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = Event
     serializer_class = s.EventSerializer
@@ -619,25 +680,50 @@ class EventViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
     lookup_value_regex = CODE_LOOKUP
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("start", "code")
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(qs, self.request.query_params, campaign="campaign__code")
+        return qs.order_by("start", "code")
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="邀约",
+        parameters=[
+            OpenApiParameter("event", str),
+            OpenApiParameter("status", str),
+            OpenApiParameter("unit", str, description="邀请单位编码"),
+        ],
+    ),
+)
 class InvitationViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = Invitation
     serializer_class = s.InvitationSerializer
     related = ("event", "inviting_unit", "enterprise")
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("event__code", "pk")
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(
+            qs,
+            self.request.query_params,
+            event="event__code",
+            status="status",
+            unit="inviting_unit__code",
+        )
+        return qs.order_by("event__code", "pk")
 
 
+@extend_schema_view(
+    list=extend_schema(summary="签约项目", parameters=[OpenApiParameter("event", str)]),
+)
 class SigningViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = Signing
     serializer_class = s.SigningSerializer
     related = ("event", "project", "investor")
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("event__code", "pk")
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(qs, self.request.query_params, event="event__code")
+        return qs.order_by("event__code", "pk")
 
 
 class ProgressView(APIView):
@@ -713,3 +799,289 @@ class TokenViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
         with transaction.atomic():
             do_revoke_token(token, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------- campaigns: milestones, targets
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="时间节点",
+        parameters=[OpenApiParameter("campaign", str, description="专项行动编码")],
+    ),
+    retrieve=extend_schema(summary="一个时间节点"),
+    partial_update=extend_schema(
+        summary="修改时间节点（须带 If-Match；仅行动牵头单位管理员）",
+        request=s.MilestoneWriteSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+    ),
+)
+class MilestoneViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    model = Milestone
+    serializer_class = s.MilestoneRecordSerializer
+    related = ("campaign", "campaign__unit")
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        campaigns = visible(Campaign.objects.all(), self.request.user)
+        qs = self.base_queryset().filter(campaign__in=campaigns)
+        code = self.request.query_params.get("campaign")
+        if code:
+            qs = qs.filter(campaign__code=code)
+        return qs.order_by("campaign__code", "on")
+
+    def partial_update(self, request, *args, **kwargs):
+        from zhaoshang.campaigns.services import do_change_milestone
+
+        milestone = self.get_object()
+        if not scope_of(request.user).can_manage(milestone.campaign.unit):
+            raise exceptions.PermissionDenied(_("只有专项行动牵头单位的管理员可以修改节点"))
+        expected = check_if_match(request, milestone)
+        data = _valid(s.MilestoneWriteSerializer, request.data)
+        on = data.get("on", milestone.on)
+        campaign = milestone.campaign
+        if not campaign.start <= on <= campaign.end:
+            raise exceptions.ValidationError({"on": [_("节点日期应在行动期间内")]})
+        try:
+            do_change_milestone(
+                milestone,
+                on=on,
+                pct=data.get("pct", milestone.pct),
+                actor=request.user,
+                reason=data.get("reason") or _("接口修改"),
+                expected_stamp=expected,
+            )
+        except StaleEdit:
+            raise PreconditionFailed() from None
+        except PermissionDenied:
+            raise exceptions.PermissionDenied() from None
+        except ValidationError as exc:
+            raise exceptions.ValidationError(_messages(exc)) from None
+        return self.updated(milestone)
+
+
+def _save_target_through_api(request, target: Target, data: dict, expected: str) -> None:
+    from zhaoshang.campaigns.services import do_save_target, target_governor
+    from zhaoshang.org.services import do_save_person
+
+    scope = scope_of(request.user)
+    sets_value = "value" in data or "deadline" in data
+    governor = target_governor(target.campaign, target.unit)
+    if not (scope.can_manage(governor) or (not sets_value and scope.can_manage(target.unit))):
+        raise exceptions.PermissionDenied(_("您无权调整此目标任务"))
+    value = data.get("value", target.value)
+    if value != target.value and not (data.get("reason") or "").strip():
+        raise exceptions.ValidationError(
+            {"reason": [_("调整已下达的目标值时，请填写调整原因（记入变更记录）。")]}
+        )
+    deadline = data.get("deadline", target.deadline)
+    campaign = target.campaign
+    if deadline is not None and not campaign.start <= deadline <= campaign.end:
+        raise exceptions.ValidationError({"deadline": [_("完成时限应在行动期间内")]})
+    with transaction.atomic():
+        person = target.person
+        if "person" in data:
+            name = data["person"].strip()
+            person = (
+                do_save_person(target.unit, name, actor=request.user, reason=_("目标分解时登记"))
+                if name
+                else None
+            )
+        do_save_target(
+            campaign,
+            target.unit,
+            target.indicator,
+            value,
+            person=person,
+            deadline=deadline,
+            actor=request.user,
+            reason=(data.get("reason") or "").strip() or _("接口修改"),
+            expected_stamp=expected,
+        )
+
+
+# ---------------------------------------------------------------- supervision, notices, assessment
+
+
+class TaskFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["", "active", "overdue", "due_soon", "open", "done", "done_late"],
+        required=False,
+        allow_blank=True,
+    )
+    source = serializers.CharField(required=False, allow_blank=True)
+    campaign = serializers.CharField(required=False, allow_blank=True)
+    unit = serializers.CharField(required=False, allow_blank=True)
+    watching = serializers.BooleanField(required=False)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="督办事项（与网页督办清单同样的筛选：status、source、campaign、unit、watching、q）",
+        parameters=[TaskFilterSerializer],
+    ),
+    retrieve=extend_schema(summary="一项督办事项（含截至今天的办理状态）"),
+)
+class TaskViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    model = Task
+    serializer_class = s.TaskSerializer
+    related = ("campaign", "assigning_unit", "lead_unit")
+    prefetch = ("assisting_units",)
+    lookup_field = "code"
+    lookup_value_regex = CODE_LOOKUP
+
+    def list(self, request, *args, **kwargs):
+        from django.utils import timezone
+
+        from zhaoshang.supervision.queries import filtered
+
+        params = TaskFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        try:
+            views = filtered(request.user, params.validated_data, timezone.localdate())
+        except Http404:
+            raise exceptions.NotFound(_("没有这个单位，或不在您的范围内")) from None
+        page = self.paginate_queryset(views)
+        context = {**self.get_serializer_context(), "statuses": {v.task.pk: v.status for v in page}}
+        data = s.TaskSerializer([v.task for v in page], many=True, context=context).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        from django.utils import timezone
+
+        from zhaoshang.supervision.queries import with_status
+
+        task = self.get_object()
+        found = with_status([task], timezone.localdate())
+        context = {
+            **self.get_serializer_context(),
+            "statuses": {v.task.pk: v.status for v in found},
+        }
+        response = Response(s.TaskSerializer(task, context=context).data)
+        response["ETag"] = etag(task)
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="通知（已录入的上级通知及从中确认的任务）",
+        parameters=[OpenApiParameter("campaign", str)],
+    ),
+    retrieve=extend_schema(summary="一份通知"),
+)
+class NoticeViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    model = Notice
+    serializer_class = s.NoticeSerializer
+    related = ("campaign",)
+    prefetch = ("tasks__lead_unit",)
+
+    def get_queryset(self):
+        qs = visible(self.base_queryset(), self.request.user)
+        if self.request.query_params.get("campaign"):
+            qs = qs.filter(campaign__code=self.request.query_params["campaign"])
+        return qs.order_by("-created_at", "-pk")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="已发布的考核结果（得分与排名；计分依据的项目明细见考核页面）",
+        parameters=[OpenApiParameter("campaign", str)],
+    ),
+    retrieve=extend_schema(summary="一期考核结果"),
+)
+class AssessmentViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    model = PublishedAssessment
+    serializer_class = s.AssessmentSerializer
+    related = ("campaign",)
+
+    def get_queryset(self):
+        qs = visible(self.base_queryset(), self.request.user)
+        if self.request.query_params.get("campaign"):
+            qs = qs.filter(campaign__code=self.request.query_params["campaign"])
+        return qs.order_by("campaign__code", "-number")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="招商项目库（推介项目）",
+        parameters=[
+            OpenApiParameter("unit", str, description="责任单位编码（含下级）"),
+            OpenApiParameter("published", bool),
+        ],
+    ),
+    retrieve=extend_schema(summary="一个推介项目"),
+)
+class PromotionViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    model = PromotionProject
+    serializer_class = s.PromotionSerializer
+    related = ("unit", "project", "industry")
+    lookup_field = "code"
+    lookup_value_regex = CODE_LOOKUP
+
+    def get_queryset(self):
+        qs = visible(self.base_queryset(), self.request.user)
+        params = self.request.query_params
+        if params.get("unit"):
+            unit = visible(Unit.objects.all(), self.request.user).filter(code=params["unit"])
+            unit = unit.first()
+            if unit is None:
+                return qs.none()
+            qs = qs.filter(unit__path__startswith=unit.path)
+        if params.get("published") in ("true", "1"):
+            qs = qs.filter(published=True)
+        elif params.get("published") in ("false", "0"):
+            qs = qs.filter(published=False)
+        return qs.order_by("unit__path", "order", "code")
+
+
+class ForecastView(APIView):
+    """The completion forecast of a unit and its children: the same data as the unit page's
+    forecast panel and the bulletin's forecast section."""
+
+    @extend_schema(
+        summary="完成预测（单位及其下级；与单位页面的预测相同）",
+        parameters=[
+            OpenApiParameter("campaign", str, required=True),
+            OpenApiParameter("unit", str, description="单位编码；默认为本人可见的最上级单位"),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="统计截止日期，默认今天"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        from zhaoshang.engine.forecast import forecast, forecast_document
+        from zhaoshang.engine.progress import UnknownUnit, campaign_root
+
+        params = request.query_params
+        campaign = (
+            visible(Campaign.objects.all(), request.user)
+            .filter(code=params.get("campaign", ""))
+            .first()
+        )
+        if campaign is None:
+            raise exceptions.NotFound(_("没有这个专项行动，或不在您的范围内"))
+        units = visible(Unit.objects.all(), request.user)
+        if params.get("unit"):
+            unit = units.filter(code=params["unit"]).first()
+        else:
+            root = campaign_root(campaign)
+            unit = root if scope_of(request.user).contains(root) else None
+            if unit is None:
+                unit = units.order_by("depth", "code").first()
+        if unit is None:
+            raise exceptions.NotFound(_("没有这个单位，或不在您的范围内"))
+        as_of = date.today()
+        if params.get("as_of"):
+            try:
+                as_of = date.fromisoformat(params["as_of"])
+            except ValueError:
+                raise exceptions.ValidationError(
+                    {"as_of": [_("日期格式应为 YYYY-MM-DD")]}
+                ) from None
+        try:
+            result = forecast(campaign, as_of, unit)
+        except UnknownUnit as exc:
+            raise exceptions.NotFound(str(exc)) from None
+        if result is None:
+            return Response({"as_of": as_of.isoformat(), "indicator": campaign.primary_indicator})
+        return Response(forecast_document(result))

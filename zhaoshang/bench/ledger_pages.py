@@ -197,6 +197,13 @@ def run_ledger_pages(repeat: int = 30) -> int:
                 _measure(as_root, f"/admin/ledger/project/?stage__exact={stage}", repeat),
             ),
         ]
+        # The follow-up feed shows 50 of every follow-up the user sees (a million for
+        # the province): it must not sort or count all of them to show a page.
+        feeds = [
+            ("跟踪记录动态（州管理员，本州）", _measure(as_admin, "/ledger/follow-ups/", repeat)),
+            ("跟踪记录动态（超级用户，全省）", _measure(as_root, "/ledger/follow-ups/", repeat)),
+        ]
+        results += feeds
     width = max(len(name) for name, _r in results)
     for name, r in results:
         print(

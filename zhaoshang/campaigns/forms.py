@@ -211,6 +211,7 @@ class MilestoneForm(forms.Form):
         },
     )
     reason = _reason_field()
+    stamp = StampField()
 
     def __init__(self, *args, campaign: Campaign, milestone: Milestone | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,6 +264,7 @@ class TargetForm(forms.Form):
         max_length=200,
         required=False,
     )
+    stamp = StampField()
 
     def __init__(
         self,

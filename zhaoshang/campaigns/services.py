@@ -14,7 +14,7 @@ from zhaoshang.engine.progress import campaign_root
 from zhaoshang.history import assign, mark, save_changes
 from zhaoshang.org.models import Person, Unit
 from zhaoshang.org.scope import require_manage, scope_of
-from zhaoshang.stamps import check_stamp
+from zhaoshang.stamps import check_stamp, locked
 
 # What Milestone.pct and Target.value can hold (max_digits 6 and 16, two decimals).
 MAX_PCT = Decimal(1000)
@@ -126,10 +126,13 @@ def do_change_milestone(
     pct: Decimal,
     actor=None,
     reason: str | None = None,
+    expected_stamp: str | None = None,
 ) -> list[str]:
     """Move a milestone to another day and/or change its share."""
     _check_pct(pct)
     _check_manage(actor, milestone.campaign.unit)
+    milestone = locked(milestone)
+    check_stamp(milestone, expected_stamp, _("该节点"), {"on": on, "pct": pct})
     taken = (
         Milestone.objects.filter(campaign_id=milestone.campaign_id, on=on)
         .exclude(pk=milestone.pk)
@@ -201,7 +204,12 @@ def do_save_target(
         .first()
     )
     if target is not None:
-        check_stamp(target, expected_stamp, _("该单位的目标任务"))
+        check_stamp(
+            target,
+            expected_stamp,
+            _("该单位的目标任务"),
+            {"value": value, "person": person, "deadline": deadline},
+        )
     created = target is None
     if created:
         target = Target(campaign=campaign, unit=unit, indicator=indicator)
@@ -219,10 +227,17 @@ def do_save_target(
 
 
 @transaction.atomic
-def do_delete_target(target: Target, *, actor=None, reason: str | None = None) -> None:
+def do_delete_target(
+    target: Target, *, actor=None, reason: str | None = None, expected_stamp: str | None = None
+) -> None:
     """Withdraw a unit's target for one indicator (kept in history as a deletion)."""
     if actor is not None:
         _check_manage(actor, target_governor(target.campaign, target.unit))
+    fresh = Target.objects.select_for_update().filter(pk=target.pk).first()
+    if fresh is None:
+        return  # withdrawn meanwhile: nothing left to withdraw
+    check_stamp(fresh, expected_stamp, _("该单位的目标任务"), {"value": None})
+    target = fresh
     mark(target, actor, reason)
     target.delete()
 

@@ -36,6 +36,7 @@ from zhaoshang.org.forms import managed_units
 from zhaoshang.org.models import Person, Unit
 from zhaoshang.org.scope import get_visible_or_404, scope_of, visible
 from zhaoshang.org.services import do_save_person
+from zhaoshang.stamps import NEW, StaleEdit, check_stamp, form_stamp, stamp
 from zhaoshang.web.templatetags.zs_format import cn_date
 
 
@@ -202,7 +203,7 @@ def campaign_settings(request, code: str):
         if milestone is not None:
             context["editing_milestone"] = milestone
             context["edit_form"] = MilestoneForm(
-                initial={"on": milestone.on, "pct": milestone.pct},
+                initial={"on": milestone.on, "pct": milestone.pct, "stamp": stamp(milestone)},
                 campaign=campaign,
                 milestone=milestone,
                 prefix="edit",
@@ -286,7 +287,7 @@ def milestone_edit(request, code: str, pk: int):
     if request.method == "GET":
         # Opens the row for editing (htmx) or the page with that row open.
         form = MilestoneForm(
-            initial={"on": milestone.on, "pct": milestone.pct},
+            initial={"on": milestone.on, "pct": milestone.pct, "stamp": stamp(milestone)},
             campaign=campaign,
             milestone=milestone,
             prefix="edit",
@@ -308,6 +309,7 @@ def milestone_edit(request, code: str, pk: int):
                 pct=form.cleaned_data["pct"],
                 actor=request.user,
                 reason=_reason(form),
+                expected_stamp=form.cleaned_data["stamp"],
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
@@ -383,8 +385,12 @@ def _editor_context(request, campaign, *, indicator, focus, edit_code=None, form
     if edit_row is not None and not edit_row.can_edit:
         raise PermissionDenied
     if edit_row is not None and form is None:
+        # The row as stored, for the stamp that refuses the save if somebody changes it meanwhile.
+        stored = Target.objects.filter(
+            campaign=campaign, unit=edit_row.unit, indicator=indicator
+        ).first()
         form = TargetForm(
-            initial=TargetForm.initial_for(edit_row.target),
+            initial={**TargetForm.initial_for(edit_row.target), "stamp": form_stamp(stored)},
             campaign=campaign,
             current=edit_row.target,
             can_set_value=edit_row.can_set_value,
@@ -466,7 +472,13 @@ def target_save(request, code: str, unit_code: str, indicator: str):
         can_set_value=can_set_value,
     )
     notice = ""
-    if form.is_valid():
+    stale = _stale_target(target, request.POST)
+    if stale:
+        # Checked before the form's own rules: a stale cell is refused, whatever else it says.
+        form.full_clean()
+        form._errors.clear()
+        form.add_error(None, stale)
+    elif form.is_valid():
         d = form.cleaned_data
         try:
             notice = _save_target(request.user, campaign, unit, indicator, target, d)
@@ -490,12 +502,32 @@ def target_save(request, code: str, unit_code: str, indicator: str):
     return render(request, "campaigns/_tree.html", context)
 
 
+def _stale_target(target: Target | None, data) -> str:
+    """Why a posted cell is stale (somebody saved the target after it was opened), or ""."""
+    expected = (data.get("stamp") or "").strip() or None
+    if target is None:
+        if expected in (None, NEW):
+            return ""
+        return _(
+            "您打开表单后，该单位的目标任务已被他人取消，您的修改没有保存。请重新打开后再修改。"
+        )
+    mine = {"value": data.get("value", ""), "deadline": data.get("deadline", "")}
+    try:
+        check_stamp(target, expected, _("该单位的目标任务"), mine)
+    except StaleEdit as exc:
+        return exc.messages[0]
+    return ""
+
+
 def _save_target(actor, campaign, unit, indicator, target, d) -> str:
     """Apply one edited cell; returns the sentence confirming it."""
     reason = d["reason"] or None
     label = Indicator(indicator).label
+    expected = d["stamp"] or None
     if d["value"] is None:
-        do_delete_target(target, actor=actor, reason=reason or _("取消目标任务"))
+        do_delete_target(
+            target, actor=actor, reason=reason or _("取消目标任务"), expected_stamp=expected
+        )
         return _("已取消 %(unit)s 的「%(label)s」目标。") % {"unit": unit.name, "label": label}
     name = (d["person"] or "").strip()
     person = do_save_person(unit, name, actor=actor, reason=_("目标分解时登记")) if name else None
@@ -508,6 +540,7 @@ def _save_target(actor, campaign, unit, indicator, target, d) -> str:
         deadline=d["deadline"],
         actor=actor,
         reason=reason or (_("下达目标任务") if target is None else None),
+        expected_stamp=expected,
     )
     if not created and not changed:
         return _("%(unit)s 的「%(label)s」没有变化。") % {"unit": unit.name, "label": label}

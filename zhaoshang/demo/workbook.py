@@ -44,9 +44,17 @@ ROOT_CODE = "522600"
 ROOT_NAME = "黔东南苗族侗族自治州"
 ZONE_CODE = "522640"
 
+
+def demo_mailbox(code: str) -> str:
+    """A demo unit's reminder address: in the reserved .invalid domain, so reminders of the
+    demo land in the local mailbox of the data directory, never on a mail server
+    (docs/reminders.md)."""
+    return f"u{code.lower()}@demo.invalid"
+
+
 # Sheet headers, exactly as contracts/workbook.md names them (without the * marks).
 HEADERS: dict[str, list[str]] = {
-    "单位": ["单位编码", "单位名称", "上级单位编码", "单位类型", "排序"],
+    "单位": ["单位编码", "单位名称", "上级单位编码", "单位类型", "排序", "通知邮箱"],
     "用户": ["用户名", "姓名", "单位编码", "角色", "初始密码"],
     "园区": ["园区名称", "所属单位编码"],
     "专项行动": ["行动编码", "行动名称", "开始日期", "结束日期", "进度模式", "主指标"],
@@ -306,9 +314,11 @@ class _Builder:
 
     # -- organisation ---------------------------------------------------------
     def organisation(self) -> None:
-        self.units.append([ROOT_CODE, ROOT_NAME, None, "州", 0])
+        self.units.append([ROOT_CODE, ROOT_NAME, None, "州", 0, demo_mailbox(ROOT_CODE)])
         for plan in CHILDREN:
-            self.units.append([plan.code, plan.name, ROOT_CODE, plan.kind, plan.order])
+            self.units.append(
+                [plan.code, plan.name, ROOT_CODE, plan.kind, plan.order, demo_mailbox(plan.code)]
+            )
             for park in plan.parks:
                 self.parks.append([park, plan.code])
         taken: set[str] = set()

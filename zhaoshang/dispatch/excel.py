@@ -3,7 +3,8 @@
 Sheets: 通报 (header and summary), 进度排名 (every indicator per unit, status
 filled by a conditional format), 三大三少 (the six lines per unit, then every
 line's measurement and comparison), 环比, 新增合同项目, 重点项目滞缓, 调度填报,
-累计进度 (data of the curve), 项目明细 (the counted projects behind the figures)
+累计进度 (data of the curve), 项目明细 (the counted projects behind the figures),
+督办事项 (overdue supervised tasks, when there are any)
 and 图表 with two native Excel charts: completion against the required % per
 unit (columns and a line) and cumulative achievement against the milestone
 curve. Text typed by users is always written as text, never as a formula.
@@ -609,6 +610,10 @@ class _Book:
             from zhaoshang.events.bulletin import write_excel_sheet
 
             write_excel_sheet(self)
+        if self.data.get("tasks"):
+            from zhaoshang.supervision.bulletin import write_excel_sheet as tasks_sheet
+
+            tasks_sheet(self)
         if self.data.get("forecast"):
             from zhaoshang.dispatch.forecast_section import write_excel_sheet as forecast_sheet
 

@@ -46,7 +46,7 @@ def forecast_sentence(section: dict) -> str:
     missing = [c["name"] for c in section["children"] if c["end"]["verdict"] == "unlikely"]
     risky = [c["name"] for c in section["children"] if c["end"]["verdict"] == "at_risk"]
     text = (
-        f"按目前已完成的和储备项目转为合同的可能性测算，到{cn_date(end['date'])}预计完成"
+        f"按目前已完成的、储备项目转为合同的可能性和以往新增合同的进度测算，到{cn_date(end['date'])}预计完成"
         f"{_range(end)}，应完成{end['required_pct']:.0f}%。"
     )
     if end["verdict"] not in ("done", "none") and float(end["shortfall"]):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.dispatch.models import DispatchSettings, ReminderRequest, ReportingRound
+from zhaoshang.stamps import StampField
 from zhaoshang.web.forms import DateInput
 
 # Generating a year of weekly rounds is plenty; more is a typo in a date.
@@ -62,6 +63,7 @@ class SubmissionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    stamp = StampField()
 
 
 class RoundForm(forms.Form):

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhaoshang.campaigns.models import Campaign
 from zhaoshang.dispatch.models import (
@@ -29,6 +30,7 @@ from zhaoshang.engine.serialize import row_document
 from zhaoshang.history import mark, save_changes
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import require_edit, require_manage, scope_of
+from zhaoshang.stamps import check_stamp
 
 # The end of a deadline given as a bare day: the whole day counts as in time.
 END_OF_DAY = time(23, 59, 59)
@@ -183,6 +185,7 @@ def do_submit_report(
     plan: str = "",
     actor=None,
     at: datetime | None = None,
+    expected_stamp: str | None = None,
 ) -> Submission:
     """A unit reports for a round, confirming its ledger figures as of now.
 
@@ -195,7 +198,10 @@ def do_submit_report(
         raise ValidationError("「进展情况」不能为空")
     at = aware(at) if at is not None else timezone.now()
     found = Submission.objects.select_for_update().filter(round=reporting_round, unit=unit).first()
-    if found is None:
+    if found is not None:
+        mine = {"progress": progress.strip(), "problems": problems.strip(), "plan": plan.strip()}
+        check_stamp(found, expected_stamp, gettext("本单位的调度填报"), mine)
+    else:
         found = Submission(round=reporting_round, unit=unit)
     values = {
         "progress": progress.strip(),

@@ -70,6 +70,7 @@ from zhaoshang.engine.progress import UnknownUnit, campaign_root, compute
 from zhaoshang.ledger.models import Project
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import get_visible_or_404, require_edit, scope_of, visible
+from zhaoshang.stamps import NEW, stamp
 
 DOWNLOAD_FORMATS = ("docx", "xlsx", "json")
 # Project lists inside the bulletin page stop here; the full list is one click away.
@@ -368,12 +369,13 @@ def _submission_form(submission: Submission | None, data=None) -> SubmissionForm
     if data is not None:
         return SubmissionForm(data)
     if submission is None:
-        return SubmissionForm()
+        return SubmissionForm(initial={"stamp": NEW})
     return SubmissionForm(
         initial={
             "progress": submission.progress,
             "problems": submission.problems,
             "plan": submission.plan,
+            "stamp": stamp(submission),
         }
     )
 
@@ -403,6 +405,7 @@ def submit(request, code: str, pk: int, unit_code: str):
                 problems=form.cleaned_data["problems"],
                 plan=form.cleaned_data["plan"],
                 actor=request.user,
+                expected_stamp=form.cleaned_data["stamp"],
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -446,25 +449,19 @@ def remind(request, code: str, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        from zhaoshang.notify.services import send_request_now
+        from zhaoshang.notify.services import SendAfterResponse, is_quiet, request_messages
 
         units = list(reminder.units.order_by("order", "code"))
-        sent, held = send_request_now(reminder)
-        reached = {m.unit_id for m in sent}
-        summary = {
-            "names": "、".join(u.name for u in units),
-            "sent": sum(m.state == "sent" for m in sent),
-            "failed": sum(m.state == "failed" for m in sent),
-        }
+        queued = request_messages(reminder)
+        held = is_quiet(timezone.now())
+        reached = {m.unit_id for m in queued}
+        summary = {"names": "、".join(u.name for u in units), "count": len(queued)}
         if held:
             text = _("已记录催报：%(names)s。现为非工作时间，通知将在下个工作日上午发出。")
-        elif summary["failed"]:
-            text = _(
-                "已催报：%(names)s。发出 %(sent)d 条通知，%(failed)d 条发送失败"
-                "（将在下次自动提醒时重试，详见提醒记录）。"
-            )
+        elif queued:
+            text = _("已催报：%(names)s。%(count)d 条通知正在发出，发送结果见提醒记录。")
         else:
-            text = _("已催报：%(names)s。发出 %(sent)d 条通知。")
+            text = _("已记录催报：%(names)s。")
         messages.success(request, text % summary)
         silent = [u.name for u in units if u.pk not in reached]
         if silent:
@@ -473,6 +470,9 @@ def remind(request, code: str, pk: int):
                 _("以下单位未设置提醒渠道（邮箱、企业微信或钉钉），请电话催报：%(names)s")
                 % {"names": "、".join(silent)},
             )
+        url = reverse("dispatch:round", args=[reporting_round.campaign.code, reporting_round.pk])
+        # Sent once the page is delivered: the office never waits for a robot or a mail server.
+        return SendAfterResponse(url, [] if held else queued)
     return redirect("dispatch:round", code=reporting_round.campaign.code, pk=reporting_round.pk)
 
 
@@ -680,6 +680,25 @@ def draft_download(request, code: str, fmt: str):
         raise Http404
     document = build_bulletin(campaign, _as_of(request, request.GET))
     return _download(document_for(document, request.user), fmt)
+
+
+@login_required
+@require_POST
+def draft_files(request, code: str):
+    """The draft in Word, Excel and JSON made in the background; opens the job's page."""
+    from zhaoshang.jobs.services import do_start_job
+
+    campaign = _campaign(request, code)
+    _require(_roles(request.user, _root(campaign))["sees_all"])
+    as_of = _as_of(request, request.POST)
+    job = do_start_job(
+        "bulletin",
+        user=request.user,
+        title=_("调度通报文件 · %(campaign)s · 统计截至 %(day)s")
+        % {"campaign": campaign.name, "day": as_of.isoformat()},
+        params={"campaign": campaign.code, "as_of": as_of.isoformat()},
+    )
+    return redirect("jobs:job", code=job.code)
 
 
 # ---------------------------------------------------------------- drill-down

@@ -2,7 +2,9 @@
 
 For a unit, the expected outcome of the primary indicator at a date T is
 
-    achieved as of today + Σ over its pipeline projects of  value × p(stage, days in stage, T)
+    achieved as of today
+    + Σ over its pipeline projects of  value × p(stage, days in stage, T)
+    + Σ over its contracts so far of   value × max(0, h − lag) ÷ L       (not yet recorded)
 
 where the pipeline is every active project in 线索/洽谈/签约 (not dropped, not yet
 contracted), ``value`` its planned investment (万元; 1 for a count indicator), and
@@ -11,11 +13,18 @@ it, reaches 合同 within the days left to T. p is measured from the stage histo
 of the campaign's own ledger (docs/forecast.md): a Kaplan–Meier estimate of the
 time from entering the stage to the contract date, drops counting as never,
 projects still open censored; blended with a documented prior where few
-projects were at risk. The range is the 10th–90th percentile of the sum of
+projects were at risk. The last term is the contracts that are not in the
+ledger yet: at the pace the unit's contracts have been arriving since the
+campaign's start (L days so far), each past contract that reached 合同 ``lag``
+days after the ledger first saw it stands for one more that will first be
+recorded and reach 合同 within the h days left, with weight (h − lag) ÷ L
+(the share of h-day windows that would have held all of it). The range is the 10th–90th percentile of the sum of
 independent outcomes (exact for up to 12 projects, else a seeded simulation,
 else a normal approximation beyond 3,000 projects).
 
 Queries: the progress engine's, plus two (projects and their stage events).
+Every term of a unit's sum is listed by :func:`forecast` (PipelineProject and
+Arrival), so the arithmetic can be redone by hand.
 """
 
 from __future__ import annotations
@@ -62,6 +71,7 @@ SIMULATION_MAX = 3000
 DRAWS = 2000
 SEED = 2026
 KEY_PROJECTS = 5
+PACE_MIN_DAYS = 14
 
 
 @dataclass
@@ -89,6 +99,37 @@ class PipelineProject:
     @property
     def p_next_pct(self) -> Decimal:
         return Decimal(str(round(self.p_next * 100, 1)))
+
+
+@dataclass
+class Arrival:
+    """A contract of the campaign so far: how long after the ledger first saw it, it came."""
+
+    project_id: int
+    code: str
+    path: str
+    value: Decimal
+    lag: int  # days from the project's first stage event to its contract date (0: both at once)
+
+    def weight(self, horizon: int, elapsed: int) -> float:
+        """Expected repeats of this arrival, first recorded and contracted in the next
+        ``horizon`` days, at the pace of the ``elapsed`` days of the campaign so far."""
+        if horizon <= 0 or elapsed <= 0:
+            return 0.0
+        return max(0, horizon - self.lag) / elapsed
+
+
+def unrecorded_items(arrivals: list[Arrival], horizon: int, elapsed: int):
+    """The not-yet-recorded term as (probability, value) items for the range: an arrival of
+    weight w stands for ⌊w⌋ sure repeats and one more with probability w − ⌊w⌋."""
+    items: list[tuple[float, Decimal]] = []
+    for a in arrivals:
+        w = a.weight(horizon, elapsed)
+        whole = int(w)
+        items.extend([(1.0, a.value)] * whole)
+        if w - whole > 0:
+            items.append((w - whole, a.value))
+    return items
 
 
 @dataclass
@@ -126,6 +167,10 @@ class UnitForecast:
     next: Outlook | None
     end: Outlook
     key_projects: list[PipelineProject] = field(default_factory=list)
+    # The expected contracts not yet in the ledger, inside ``next``/``end``.expected.
+    unrecorded_next: Decimal = Decimal(0)
+    unrecorded_end: Decimal = Decimal(0)
+    arrivals: int = 0  # the unit's contracts so far that set the pace
 
 
 @dataclass
@@ -137,6 +182,7 @@ class Forecast:
     unit: UnitForecast
     children: list[UnitForecast]
     probabilities: dict[int, dict]  # per stage: projects measured, prior share
+    elapsed_days: int = 0  # L: days of the campaign up to the as-of day, both included
 
 
 VERDICT_LABELS = {
@@ -269,7 +315,8 @@ def _value(indicator: str, planned, park_id, industrial) -> Decimal:
 
 
 def ledger_state(campaign: Campaign, as_of: date, root: Unit):
-    """The pipeline as of ``as_of`` and the stage spells measured up to it (two queries).
+    """The pipeline as of ``as_of``, the stage spells measured up to it and the campaign's
+    contracts so far with their lags (two queries).
 
     Only what was known on ``as_of`` is used: events dated after it, contracts
     and drops after it are ignored, so a forecast as of a past day is the one
@@ -292,6 +339,7 @@ def ledger_state(campaign: Campaign, as_of: date, root: Unit):
             "status",
             "park_id",
             "is_industrial",
+            "contract_amount",
         )
     }
     events = defaultdict(list)
@@ -308,7 +356,7 @@ def ledger_state(campaign: Campaign, as_of: date, root: Unit):
     spells: dict[int, list[tuple[int, bool]]] = defaultdict(list)
     pipeline: list[PipelineProject] = []
     for pid, history in events.items():
-        _pk, code, name, unit_id, path, planned, contract_on, dropped_on, status, park, ind = (
+        _pk, code, name, unit_id, path, planned, contract_on, dropped_on, status, park, ind, _a = (
             projects[pid]
         )
         contracted = contract_on if contract_on and contract_on <= as_of else None
@@ -348,7 +396,23 @@ def ledger_state(campaign: Campaign, as_of: date, root: Unit):
                 (as_of - entered).days,
             )
         )
-    return pipeline, StageModel(spells)
+    arrivals: list[Arrival] = []
+    for pid, row in projects.items():
+        _pk, code, _n, _u, path, planned, contract_on, dropped_on, _st, park, ind, amount = row
+        if not contract_on or not campaign.start <= contract_on <= as_of:
+            continue
+        if dropped_on and dropped_on <= as_of:
+            continue
+        seen = [on for _stage, on in events.get(pid, ()) if on <= contract_on]
+        first = min(seen) if seen else contract_on
+        planned = amount if amount is not None else planned
+        arrivals.append(
+            Arrival(
+                pid, code, path, _value(indicator, planned, park, ind), (contract_on - first).days
+            )
+        )
+    arrivals.sort(key=lambda a: a.code)
+    return pipeline, StageModel(spells), arrivals
 
 
 # ---------------------------------------------------------------- the forecast
@@ -417,7 +481,10 @@ def forecast(
         return None
     progress = progress or compute(campaign, as_of, unit)
     root = campaign_root(campaign)
-    pipeline, model = ledger_state(campaign, as_of, root)
+    pipeline, model, arrivals = ledger_state(campaign, as_of, root)
+    # L: days of the campaign so far, never fewer than PACE_MIN_DAYS (one day's contracts
+    # are no pace to extrapolate over a month).
+    elapsed = max((as_of - campaign.start).days + 1, PACE_MIN_DAYS)
     end = campaign.end
     milestones: list[Point] = progress.milestones
     upcoming = [m for m in milestones if as_of < m.on <= end]
@@ -430,9 +497,13 @@ def forecast(
 
     # A unit's subtree: the projects whose responsible unit's path holds the unit's id.
     ancestry = {i.project_id: set(i.path.strip("/").split("/")) for i in pipeline}
+    ancestry.update({a.project_id: set(a.path.strip("/").split("/")) for a in arrivals})
 
     def unit_forecast(row: Row) -> UnitForecast:
         mine = [i for i in pipeline if str(row.unit_id) in ancestry[i.project_id]]
+        came = [a for a in arrivals if str(row.unit_id) in ancestry[a.project_id]]
+        unrecorded_next = unrecorded_items(came, (next_on - as_of).days, elapsed) if next_on else []
+        unrecorded_end = unrecorded_items(came, (end - as_of).days, elapsed)
         figure = row.indicators.get(indicator)
         target = figure.target if figure else None
         achieved = Decimal(figure.achieved) if figure else Decimal(0)
@@ -443,7 +514,7 @@ def forecast(
                 _required_at(progress, next_on),
                 target,
                 achieved,
-                [(i.p_next, i.value) for i in mine],
+                [(i.p_next, i.value) for i in mine] + unrecorded_next,
                 average,
             )
         final = _outlook(
@@ -451,7 +522,7 @@ def forecast(
             _required_at(progress, end),
             target,
             achieved,
-            [(i.p_end, i.value) for i in mine],
+            [(i.p_end, i.value) for i in mine] + unrecorded_end,
             average,
         )
         key = sorted(mine, key=lambda i: (-(i.p_end * float(i.value)), i.code))[:KEY_PROJECTS]
@@ -466,6 +537,9 @@ def forecast(
             nxt,
             final,
             [k for k in key if k.p_end > 0 and k.value > 0],
+            _sum(unrecorded_next),
+            _sum(unrecorded_end),
+            len(came),
         )
 
     return Forecast(
@@ -483,6 +557,13 @@ def forecast(
             }
             for s in PIPELINE_STAGES
         },
+        elapsed_days=elapsed,
+    )
+
+
+def _sum(items: list[tuple[float, Decimal]]) -> Decimal:
+    return sum((Decimal(str(round(p, 6))) * v for p, v in items), Decimal(0)).quantize(
+        Decimal("0.01")
     )
 
 
@@ -528,6 +609,9 @@ def forecast_document(f: Forecast) -> dict:
             "achieved": f"{u.achieved:.2f}",
             "pipeline_count": u.pipeline_count,
             "pipeline_value": f"{u.pipeline_value:.2f}",
+            "arrivals": u.arrivals,
+            "unrecorded_next": f"{u.unrecorded_next:.2f}",
+            "unrecorded_end": f"{u.unrecorded_end:.2f}",
             "next": outlook(u.next),
             "end": outlook(u.end),
             "key_projects": [
@@ -551,4 +635,5 @@ def forecast_document(f: Forecast) -> dict:
         "unit": unit(f.unit),
         "children": [unit(c) for c in f.children],
         "probabilities": {str(s): v for s, v in f.probabilities.items()},
+        "elapsed_days": f.elapsed_days,
     }

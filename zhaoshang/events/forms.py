@@ -13,6 +13,7 @@ from zhaoshang.ledger.forms import AmountField, CnDateField, UnitChoiceField
 from zhaoshang.ledger.models import TOP500_TAG, Enterprise, EnterpriseTag, Industry, Project
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import scope_of, visible
+from zhaoshang.stamps import StampField
 
 LISTED_TAG = "上市公司"
 
@@ -148,6 +149,7 @@ class AddInviteesForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=InvitationStatus.choices)
     reason = forms.CharField(label=_("婉拒原因"), max_length=300, required=False)
+    stamp = StampField()
 
     def clean(self):
         data = super().clean()
@@ -177,6 +179,7 @@ class GuestForm(forms.Form):
     note = forms.CharField(
         label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    stamp = StampField()
 
     def guest(self) -> Guest:
         d = self.cleaned_data
@@ -355,6 +358,7 @@ class PromotionForm(forms.Form):
         label=_("内部备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     order = forms.IntegerField(label=_("排序"), initial=0, required=False)
+    stamp = StampField()
 
     def __init__(self, *args, user, **kwargs):
         self.user = user

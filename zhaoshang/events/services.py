@@ -35,6 +35,7 @@ from zhaoshang.ledger.models import Enterprise, Project, Stage
 from zhaoshang.ledger.services import do_change_stage
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import require_edit, require_manage, scope_of
+from zhaoshang.stamps import check_stamp
 
 MAX_AMOUNT = Decimal("99999999999999.99")
 
@@ -264,7 +265,12 @@ def do_create_invitation(
 
 @transaction.atomic
 def do_set_invitation_status(
-    invitation: Invitation, status: str, *, reason: str = "", actor
+    invitation: Invitation,
+    status: str,
+    *,
+    reason: str = "",
+    actor,
+    expected_stamp: str | None = None,
 ) -> Invitation:
     """Move an invitation along 拟邀 → 已邀 → 已确认 → 已到会, or to 婉拒 with a reason."""
     invitation = (
@@ -273,6 +279,7 @@ def do_set_invitation_status(
         .get(pk=invitation.pk)
     )
     _check_invitation_edit(actor, invitation)
+    check_stamp(invitation, expected_stamp, _("这条邀约"), {"status": status})
     _check_status(status, reason)
     if status == invitation.status:
         raise ValidationError(
@@ -291,7 +298,12 @@ def do_set_invitation_status(
 
 @transaction.atomic
 def do_save_guest(
-    invitation: Invitation, guest: Guest, *, actor, reason: str | None = None
+    invitation: Invitation,
+    guest: Guest,
+    *,
+    actor,
+    reason: str | None = None,
+    expected_stamp: str | None = None,
 ) -> list[str]:
     """Change the guest and logistics of an invitation; returns the changed fields."""
     invitation = (
@@ -300,6 +312,7 @@ def do_save_guest(
         .get(pk=invitation.pk)
     )
     _check_invitation_edit(actor, invitation)
+    check_stamp(invitation, expected_stamp, _("这条邀约的嘉宾信息"), guest.values())
     _check_guest(guest)
     return save_changes(invitation, guest.values(), actor=actor, reason=reason or _("更新嘉宾信息"))
 
@@ -505,7 +518,12 @@ class PromotionData:
 
 @transaction.atomic
 def do_save_promotion(
-    code: str, data: PromotionData, *, actor=None, reason: str | None = None
+    code: str,
+    data: PromotionData,
+    *,
+    actor=None,
+    reason: str | None = None,
+    expected_stamp: str | None = None,
 ) -> tuple[PromotionProject, bool, list[str]]:
     """Create or update a project of the 招商项目库."""
     code = (code or "").strip()
@@ -524,6 +542,8 @@ def do_save_promotion(
         promotion = PromotionProject(code=code)
     else:
         _edit(actor, promotion.unit)
+        mine = {f.name: getattr(data, f.name) for f in fields(data)}
+        check_stamp(promotion, expected_stamp, _("该推介项目"), mine)
     _edit(actor, data.unit)
     if (
         data.project is not None

@@ -76,6 +76,7 @@ from zhaoshang.events.services import (
 from zhaoshang.ledger.models import TOP500_TAG, Enterprise, EnterpriseTag, Project, counted_q
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import get_visible_or_404, scope_of, visible
+from zhaoshang.stamps import stamp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -324,6 +325,7 @@ def invitation_status(request, code: str, pk: int):
                 form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
+                expected_stamp=form.cleaned_data["stamp"],
             )
             messages.success(
                 request,
@@ -349,12 +351,18 @@ def invitation_detail(request, code: str, pk: int):
     invitation = _invitation(request, event, pk)
     may_edit = _may_edit(request.user, invitation, event)
     initial = {f: getattr(invitation, f) for f in Guest.__dataclass_fields__}
+    initial["stamp"] = stamp(invitation)
     form = GuestForm(request.POST or None, initial=initial)
     if request.method == "POST":
         _require(may_edit)
         if form.is_valid():
             try:
-                do_save_guest(invitation, form.guest(), actor=request.user)
+                do_save_guest(
+                    invitation,
+                    form.guest(),
+                    actor=request.user,
+                    expected_stamp=form.cleaned_data["stamp"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -618,9 +626,12 @@ def promotion_edit(request, code: str | None = None):
     promotion = get_visible_or_404(_promotions(request), request.user, code=code) if code else None
     if promotion is not None:
         initial = {
-            f: getattr(promotion, f) for f in PromotionForm.base_fields if f not in ("project",)
+            f: getattr(promotion, f)
+            for f in PromotionForm.base_fields
+            if f not in ("project", "stamp")
         }
         initial["project"] = promotion.project.code if promotion.project_id else ""
+        initial["stamp"] = stamp(promotion)
     else:
         initial = {}
     form = PromotionForm(request.POST or None, initial=initial, user=request.user)
@@ -642,7 +653,10 @@ def promotion_edit(request, code: str | None = None):
             else:
                 try:
                     saved, _c, _ch = do_save_promotion(
-                        new_code, form.data_object(), actor=request.user
+                        new_code,
+                        form.data_object(),
+                        actor=request.user,
+                        expected_stamp=form.cleaned_data["stamp"],
                     )
                 except ValidationError as exc:
                     form.add_error(None, exc)

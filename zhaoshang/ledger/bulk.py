@@ -25,7 +25,8 @@ from itertools import islice
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from zhaoshang.ledger.models import (
@@ -55,6 +56,75 @@ def _batches(rows: Iterable, size: int) -> Iterator[list]:
 def _history_kwargs(actor, reason: str | None) -> dict:
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return {"default_user": user, "default_change_reason": reason}
+
+
+_PLAIN = (int, str, bool, type(None))
+
+
+def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """INSERT rows (values in the order of ``columns``, attnames) with one ``executemany``.
+
+    For rows whose ids are not needed back (history rows, link rows), at a
+    fraction of ``bulk_create``'s cost: no model instances, and values of plain
+    types go straight to the driver; others (dates, decimals, files) through
+    the field's own ``get_db_prep_save``, as ``bulk_create`` would.
+    """
+    fields = [next(f for f in model._meta.concrete_fields if f.attname == c) for c in columns]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+
+    # Dates, amounts and the batch's timestamp repeat: each distinct value is converted
+    # once per column (equal values convert alike: Decimal("1.0") and Decimal("1.00") too).
+    memos: list[dict] = [{} for _ in fields]
+    columns_of = list(zip(fields, memos, strict=True))
+
+    def prepared(row):
+        out = []
+        for (f, memo), v in zip(columns_of, row, strict=True):
+            if type(v) in _PLAIN:
+                out.append(v)
+                continue
+            try:
+                out.append(memo[v])
+            except KeyError:
+                out.append(memo.setdefault(v, f.get_db_prep_save(v, connection)))
+            except TypeError:  # not hashable
+                out.append(f.get_db_prep_save(v, connection))
+        return out
+
+    with connection.cursor() as cursor:
+        for chunk in _batches(rows, BATCH):
+            cursor.executemany(sql, [prepared(row) for row in chunk])
+
+
+def bulk_history(model, records: Iterable, *, actor=None, reason: str | None = None) -> None:
+    """The creation history rows of records just inserted in bulk.
+
+    ``records`` are model instances or dicts of their values by attname. The
+    same rows as django-simple-history's ``bulk_create_with_history`` (every
+    tracked field, type "+", user, reason), written with :func:`insert_rows`;
+    one timestamp for the batch, as one import is one change.
+    """
+    historical = model.history.model
+    tracked = [f.attname for f in historical.tracked_fields]
+    history = _history_kwargs(actor, reason)
+    user_id = history["default_user"].pk if history["default_user"] is not None else None
+    meta = (timezone.now(), history["default_change_reason"], "+", user_id)
+
+    def values(record):
+        if isinstance(record, dict):
+            return [*(record[name] for name in tracked), *meta]
+        return [*(getattr(record, name) for name in tracked), *meta]
+
+    insert_rows(
+        historical,
+        [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"],
+        (values(record) for record in records),
+    )
 
 
 @dataclass
@@ -160,8 +230,11 @@ def bulk_add_projects(
     today: date | None = None,
     batch_size: int = BATCH,
     progress: Callable[[int], None] | None = None,
+    created_out: list[Project] | None = None,
 ) -> int:
     """Create projects with their stage events, investors and cooperating units; returns the count.
+
+    ``created_out``, when given, receives the new Project instances (with their ids).
 
     Stage-date columns are set from ``stage_dates`` for the stages reached, as
     :func:`zhaoshang.ledger.services.do_save_project` sets them, and every
@@ -182,66 +255,62 @@ def bulk_add_projects(
             objs = [_project(row) for row in chunk]
             for obj in objs:
                 obj.refresh_keys()  # save() derives the search keys; bulk_create does not call it
-            created = bulk_create_with_history(objs, Project, batch_size=batch_size, **history)
+            created = Project.objects.bulk_create(objs, batch_size=batch_size)
+            bulk_history(Project, created, actor=actor, reason=reason)
+            if created_out is not None:
+                created_out += created
+            now = timezone.now()
+            project_ids = [obj.pk for obj in created]
             events, investor_links, cooperating_links = [], [], []
             for row, obj in zip(chunk, created, strict=True):
-                for stage, on in _stage_events(row, today):
-                    events.append(
-                        StageEvent(
-                            project_id=obj.pk, stage=stage, on=on, recorded_by_id=recorded_by_id
-                        )
-                    )
-                investor_links += [
-                    investors_through(project_id=obj.pk, enterprise_id=e) for e in row.investor_ids
-                ]
-                cooperating_links += [
-                    cooperating_through(project_id=obj.pk, unit_id=u)
-                    for u in row.cooperating_unit_ids
-                ]
-            bulk_create_with_history(events, StageEvent, batch_size=batch_size, **history)
+                events += [(obj.pk, stage, on) for stage, on in _stage_events(row, today)]
+                investor_links += [(obj.pk, e) for e in row.investor_ids]
+                cooperating_links += [(obj.pk, u) for u in row.cooperating_unit_ids]
+            insert_rows(
+                StageEvent,
+                [*_EVENT_COLUMNS, "recorded_by_id", "recorded_at"],
+                ((*event, *_EVENT_DEFAULTS, recorded_by_id, now) for event in events),
+            )
+            bulk_history(
+                StageEvent,
+                StageEvent.objects.filter(project_id__in=project_ids).order_by().values(),
+                actor=actor,
+                reason=reason,
+            )
             if investor_links or cooperating_links:
-                investor_links = investors_through.objects.bulk_create(
-                    investor_links, batch_size=batch_size
-                )
-                cooperating_links = cooperating_through.objects.bulk_create(
-                    cooperating_links, batch_size=batch_size
-                )
+                insert_rows(investors_through, ["project_id", "enterprise_id"], investor_links)
+                insert_rows(cooperating_through, ["project_id", "unit_id"], cooperating_links)
                 # The creation history row of each project lists its relations, as
                 # simple_history records them after a `.set()` on a single project.
                 history_id = dict(
                     historical_project.objects.filter(
-                        id__in=[o.pk for o in created],
+                        id__in=project_ids,
                         history_type="+",
-                    ).values_list("id", "history_id")
+                    )
+                    .order_by()
+                    .values_list("id", "history_id")
                 )
-                hist_investors.objects.bulk_create(
-                    [
-                        hist_investors(
-                            id=link.pk,
-                            history_id=history_id[link.project_id],
-                            project_id=link.project_id,
-                            enterprise_id=link.enterprise_id,
-                        )
-                        for link in investor_links
-                    ],
-                    batch_size=batch_size,
-                )
-                hist_cooperating.objects.bulk_create(
-                    [
-                        hist_cooperating(
-                            id=link.pk,
-                            history_id=history_id[link.project_id],
-                            project_id=link.project_id,
-                            unit_id=link.unit_id,
-                        )
-                        for link in cooperating_links
-                    ],
-                    batch_size=batch_size,
-                )
+                for through, historical, other in (
+                    (investors_through, hist_investors, "enterprise_id"),
+                    (cooperating_through, hist_cooperating, "unit_id"),
+                ):
+                    links = through.objects.filter(project_id__in=project_ids).values_list(
+                        "id", "project_id", other
+                    )
+                    insert_rows(
+                        historical,
+                        ["id", "history_id", "project_id", other],
+                        ((pk, history_id[p], p, o) for pk, p, o in links),
+                    )
         done += len(chunk)
         if progress is not None:
             progress(done)
     return done
+
+
+# A new stage event: its project, stage and day, the rest empty.
+_EVENT_COLUMNS = ["project_id", "stage", "on", "evidence", "evidence_file", "reason"]
+_EVENT_DEFAULTS = ("", "", "")
 
 
 def _project(row: NewProject) -> Project:

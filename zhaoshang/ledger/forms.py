@@ -349,6 +349,34 @@ class ProjectForm(forms.Form):
         self.fields["park"].queryset = visible_or_current(
             Park.objects.all(), user, [project.park_id if project else None]
         ).order_by("name")
+        if project is not None and project.pk and code_problem(project.code, max_length=10**6):
+            # A code stored before the rule (legacy data) is corrected here, once.
+            self.fields = {
+                "new_code": forms.CharField(
+                    label=_("新项目编号"),
+                    max_length=50,
+                    # Optional: the API and a quick edit still save the other fields.
+                    required=False,
+                    help_text=_(
+                        "原编号「%(code)s」不符合编号规则，请改为只含字母、数字、汉字和 - _ . 的编号"
+                    )
+                    % {"code": project.code},
+                ),
+                **self.fields,
+            }
+
+    def clean_new_code(self):
+        code = to_half_width(self.cleaned_data["new_code"]).strip()
+        if not code:
+            return ""
+        problem = code_problem(code, label=_("新项目编号"), max_length=50)
+        if problem:
+            raise forms.ValidationError(problem, code="bad_code")
+        if Project.objects.filter(code=code).exclude(pk=self.project.pk).exists():
+            raise forms.ValidationError(
+                _("项目编号 %(code)s 已被使用，请换一个。") % {"code": code}, code="taken"
+            )
+        return code
 
     @staticmethod
     def initial_for(project: Project) -> dict:

@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import Style, pinyin
+from pypinyin.constants import RE_HANS
+from pypinyin.seg.simpleseg import seg as _segment
 
 from zhaoshang.workbook.values import to_half_width
 
@@ -32,14 +34,47 @@ _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
+@lru_cache(maxsize=8192)
 def compact(text: str) -> str:
     """Lower case, half-width, no spaces: how both keys and queries are compared."""
     return _SPACES.sub("", to_half_width(text or "")).lower()
 
 
+@lru_cache(maxsize=50_000)
+def _word(word: str, style, heteronym: bool) -> tuple[tuple[str, ...], ...]:
+    if not RE_HANS.match(word):
+        return ((word,),)  # pypinyin keeps text without pinyin as it is, as one item
+    return tuple(tuple(item) for item in pinyin(word, style=style, heteronym=heteronym))
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_segment(text))
+
+
+def _readings(text: str, style, heteronym: bool = False) -> list[tuple[str, ...]]:
+    """pypinyin's ``pinyin(text)``, one word at a time through a cache.
+
+    pypinyin splits a text into words (runs of Han characters cut by its phrase
+    dictionary, runs of other text) and reads each word on its own, so joining
+    the readings of the words gives exactly the reading of the text. Names share
+    most of their words (有限公司, 项目, 年产, 新材料): a large import reads each
+    word once, and each name is cut into words once for all its keys.
+    """
+    out: list[tuple[str, ...]] = []
+    for word in _words(text):
+        out += _word(word, style, heteronym)
+    return out
+
+
+def _lazy(text: str, style=Style.NORMAL) -> list[str]:
+    """pypinyin's ``lazy_pinyin(text, style)`` through the word cache."""
+    return [reading for item in _readings(text, style) for reading in item]
+
+
 def sort_key(name: str) -> str:
     """Full pinyin in syllables separated by spaces: 凯里市 → ``kai li shi``."""
-    parts = lazy_pinyin(to_half_width(name or "").strip())
+    parts = _lazy(to_half_width(name or "").strip())
     return " ".join(compact(p) for p in parts if compact(p))[:400]
 
 
@@ -49,7 +84,7 @@ def _variants(name: str, style) -> list[str]:
     One change at a time (not every combination) keeps the key short while
     still finding 长顺 typed as ``cs`` and as ``zs``.
     """
-    readings = pinyin(name, style=style, heteronym=True, errors="default")
+    readings = _readings(name, style, heteronym=True)
     # Each element lists the readings of one character (or one run of non-Han text).
     choices = [[compact(r) for r in dict.fromkeys(item)] for item in readings]
     primary = [c[0] for c in choices]
@@ -66,8 +101,8 @@ def name_keys(name: str) -> tuple[str, ...]:
     text = to_half_width(name or "").strip()
     keys = [compact(text)]
     if _HAN.search(text):
-        keys += [compact("".join(lazy_pinyin(text, style=Style.FIRST_LETTER)))]
-        keys += [compact("".join(lazy_pinyin(text)))]
+        keys += [compact("".join(_lazy(text, Style.FIRST_LETTER)))]
+        keys += [compact("".join(_lazy(text)))]
         keys += _variants(text, Style.FIRST_LETTER)
         keys += _variants(text, Style.NORMAL)
     return tuple(dict.fromkeys(k for k in keys if k))

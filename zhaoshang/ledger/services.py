@@ -31,6 +31,7 @@ from zhaoshang.ledger.models import (
     Stage,
     StageEvent,
 )
+from zhaoshang.ledger.uscc import uscc_format_problem
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import require_edit, scope_of
 from zhaoshang.stamps import StaleEdit, check_stamp
@@ -72,6 +73,7 @@ def do_save_enterprise(
     created = enterprise is None
     if created:
         enterprise = Enterprise(owner_unit=owner_unit)
+    _check_uscc(uscc, enterprise.uscc)
     changed = save_changes(
         enterprise,
         {"name": name, "uscc": uscc or None, "ownership": ownership, "origin": origin},
@@ -530,6 +532,16 @@ def can_edit_enterprise(user, enterprise: Enterprise) -> bool:
     return enterprise.owner_unit is not None and scope.can_edit(enterprise.owner_unit)
 
 
+def _check_uscc(uscc: str | None, current: str | None = None) -> None:
+    """A new or changed USCC must have the code's form (18 characters of its alphabet, a
+    subset of the record-code rule); a code stored before the check keeps working."""
+    if not uscc or uscc == current:
+        return
+    problem = uscc_format_problem(uscc)
+    if problem:
+        raise ValidationError(problem)
+
+
 def _check_enterprise_unique(name: str, uscc: str | None, exclude_pk: int | None) -> None:
     others = Enterprise.objects.exclude(pk=exclude_pk) if exclude_pk else Enterprise.objects
     problems = []
@@ -557,6 +569,7 @@ def do_create_enterprise(
     """Register a new enterprise for ``owner_unit``; a name or USCC already used is refused."""
     _check_scope(actor, owner_unit)
     name = name.strip()
+    _check_uscc(uscc)
     _check_enterprise_unique(name, uscc or None, None)
     enterprise = Enterprise(owner_unit=owner_unit)
     save_changes(
@@ -598,6 +611,7 @@ def do_edit_enterprise(
         raise PermissionDenied
     check_stamp(enterprise, expected_stamp, _("客商资料"))
     name = name.strip()
+    _check_uscc(uscc, enterprise.uscc)
     _check_enterprise_unique(name, uscc or None, enterprise.pk)
     changed = save_changes(
         enterprise,
@@ -612,6 +626,27 @@ def do_edit_enterprise(
         reason=reason,
     )
     return changed + _sync_tags(enterprise, tags, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def do_correct_project_code(project: Project, new_code: str, *, actor, reason: str) -> Project:
+    """Give a project stored with a code outside the rule (legacy data) a valid one.
+
+    Only such a project may change its code: a valid code is its lasting name in
+    bulletins, files and links. The change is one history row (before, after, who).
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_scope(actor, project.responsible_unit)
+    if code_problem(project.code, max_length=10**6) is None:
+        raise ValidationError(_("项目编号 %(code)s 符合规则，不能修改") % {"code": project.code})
+    problem = code_problem(new_code, label="项目编号", max_length=50)
+    if problem:
+        raise ValidationError(problem)
+    if Project.objects.filter(code=new_code).exclude(pk=project.pk).exists():
+        raise ValidationError(_("项目编号 %(code)s 已被使用，请换一个。") % {"code": new_code})
+    project.version += 1
+    save_changes(project, {"code": new_code}, actor=actor, reason=reason)
+    return project
 
 
 @transaction.atomic

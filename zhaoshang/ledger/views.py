@@ -20,12 +20,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import BigIntegerField, Count, F, Prefetch, Q, Sum
 from django.db.models.functions import Cast, Round
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -89,6 +91,7 @@ from zhaoshang.ledger.services import (
     do_add_attachment,
     do_add_follow_up,
     do_change_stage,
+    do_correct_project_code,
     do_create_enterprise,
     do_create_project,
     do_delete_attachment,
@@ -800,13 +803,21 @@ def project_edit(request, code: str):
         form = ProjectForm(request.POST, user=request.user, project=project)
         if form.is_valid():
             try:
-                do_save_project(
-                    project.code,
-                    form.project_data(),
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"].strip(),
-                    expected_version=form.cleaned_data["version"],
-                )
+                with transaction.atomic():
+                    do_save_project(
+                        project.code,
+                        form.project_data(),
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"].strip(),
+                        expected_version=form.cleaned_data["version"],
+                    )
+                    if form.cleaned_data.get("new_code"):
+                        project = do_correct_project_code(
+                            project,
+                            form.cleaned_data["new_code"],
+                            actor=request.user,
+                            reason=form.cleaned_data["reason"].strip(),
+                        )
             except VersionConflict:
                 form, conflict = _rebased_form(request, project, form)
             except ValidationError as exc:
@@ -1169,14 +1180,46 @@ def list_export(request, kind: str, fmt: str):
     return list_export_response(handler, rows, fmt, f"{title}-{stamp}")
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``CAP`` rows: a province's million follow-ups are not all
+    counted to show 50 (the page then says "10,000 条以上"; filter by date to go further)."""
+
+    CAP = 10_000
+    capped = False
+
+    def __init__(self, object_list, per_page, *, related: tuple[str, ...] = ()):
+        super().__init__(object_list, per_page)
+        self.related = related
+
+    def page(self, number):
+        # Not cut at the capped count: every page up to the cap is full. The page's
+        # ids come first, off the (on, id) index alone; then its rows with their
+        # related records by id. Joined in one query, SQLite sorted every visible
+        # follow-up first (1.2 s for 300,000 follow-ups; 9 ms this way).
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = self.object_list.model.objects.filter(pk__in=ids).select_related(*self.related)
+        position = {pk: i for i, pk in enumerate(ids)}
+        ordered = sorted(rows, key=lambda row: position[row.pk])
+        return self._get_page(ordered, number, self)
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT(*) over a LIMITed subquery: reads at most CAP + 1 index entries.
+        found = self.object_list[: self.CAP + 1].count()
+        self.capped = found > self.CAP
+        return min(found, self.CAP)
+
+
 @login_required
 def follow_up_feed(request):
     """A unit's activity: what was done, by whom, day by day; and who did how much lately."""
     user = request.user
     units = _visible_units(user)
     filterset, follow_ups = _filtered_follow_ups(request, units)
-    page = Paginator(
-        follow_ups.select_related("unit", "project", "enterprise", "created_by"), PAGE_SIZE
+    page = CappedPaginator(
+        follow_ups, PAGE_SIZE, related=("unit", "project", "enterprise", "created_by")
     ).get_page(request.GET.get("page"))
     chosen = None
     if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("unit"):

@@ -5,7 +5,8 @@ of a unit's (or person's) ChannelSet and raises :class:`DeliveryError` with a
 Chinese reason when it does not arrive. E-mail goes through Django's mail
 backend (the ZHAOSHANG_EMAIL_* settings); the robots are plain HTTPS POSTs of
 JSON to the configured webhook, whose host is configuration (政务 deployments
-run their own).
+run their own). Addresses under the reserved domain .invalid (the demo's) are
+written to the local mailbox folder of the data directory instead.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import quote_plus
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 
 from zhaoshang.notify.models import ChannelKind, ChannelSet
 
@@ -72,12 +74,32 @@ def _post_json(url: str, payload: dict) -> None:
         )
 
 
+# Addresses in the reserved top-level domain .invalid (RFC 6761; the demo's, training
+# databases') never reach a mail server: they are written to this folder of the data directory.
+LOCAL_DOMAIN = ".invalid"
+LOCAL_MAILBOX = "mailbox"
+
+
+def local_mailbox() -> Path:
+    return Path(settings.DATA_DIR) / LOCAL_MAILBOX
+
+
 def send_email(channels: ChannelSet, subject: str, body: str) -> None:
     addresses = channels.email_list
     if not addresses:
         raise DeliveryError("未设置通知邮箱")
+    local = [a for a in addresses if a.lower().endswith(LOCAL_DOMAIN)]
+    outside = [a for a in addresses if a not in local]
     try:
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, addresses).send()
+        if local:
+            connection = get_connection(
+                "django.core.mail.backends.filebased.EmailBackend", file_path=str(local_mailbox())
+            )
+            EmailMessage(
+                subject, body, settings.DEFAULT_FROM_EMAIL, local, connection=connection
+            ).send()
+        if outside:
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, outside).send()
     except Exception as exc:  # smtplib and socket errors of many kinds
         raise DeliveryError(f"邮件发送失败：{exc}") from None
 

@@ -10,6 +10,7 @@ twice, and a failure is recorded on its row without stopping the others.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 
 from zhaoshang.engine.calendar import is_workday, load_overrides
@@ -26,6 +28,8 @@ from zhaoshang.notify.models import ChannelSet, Message, MessageState, ReminderK
 from zhaoshang.notify.sources import Due, collect
 from zhaoshang.org.models import Person, Unit
 from zhaoshang.org.scope import require_edit, require_manage
+
+logger = logging.getLogger(__name__)
 
 # Passed as ``dingtalk_secret`` to leave the stored secret as it is.
 KEEP_SECRET = object()
@@ -197,12 +201,18 @@ def outstanding() -> list[Message]:
     )
 
 
-def send_all(messages: Iterable[Message]) -> list[Message]:
-    """Send each row; a failure is kept on its row and the next one still goes."""
+def send_all(messages: Iterable[Message], progress=None) -> list[Message]:
+    """Send each row; a failure is kept on its row and the next one still goes.
+
+    ``progress(done, total)``, when given, hears after each row (a background job's page).
+    """
+    messages = list(messages)
     done = []
     for message in messages:
         send(message)
         done.append(message)
+        if progress is not None:
+            progress(len(done), len(messages))
     return done
 
 
@@ -252,7 +262,12 @@ class RunResult:
 
 
 def run_reminders(
-    as_of: date, *, now: datetime | None = None, dry_run: bool = False, hold: bool = True
+    as_of: date,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    hold: bool = True,
+    progress=None,
 ) -> RunResult:
     """The day's reminders: queue what is due, then send everything outstanding.
 
@@ -286,7 +301,7 @@ def run_reminders(
         return result
     with transaction.atomic():
         result.queued = queue(dues, as_of)
-    result.attempted = send_all(outstanding())
+    result.attempted = send_all(outstanding(), progress)
     return result
 
 
@@ -314,13 +329,9 @@ def queue_round_request(reminder, *, day: date | None = None) -> list[Message]:
     return queue(dues, day)
 
 
-def send_request_now(reminder, *, now: datetime | None = None) -> tuple[list[Message], bool]:
-    """Send the day's 催报 messages of the request's round at once, unless in quiet hours
-    (then the next run does). A second press the same day sends nothing twice.
-
-    Returns (the messages, held).
-    """
-    messages = list(
+def request_messages(reminder) -> list[Message]:
+    """The day's 催报 messages of the request's round to the request's units."""
+    return list(
         Message.objects.filter(
             kind=ReminderKind.ROUND_REQUEST,
             about=f"round:{reminder.round_id}",
@@ -328,12 +339,40 @@ def send_request_now(reminder, *, now: datetime | None = None) -> tuple[list[Mes
             unit__in=reminder.units.all(),
         ).select_related("unit", "person")
     )
+
+
+def send_request_now(reminder, *, now: datetime | None = None) -> tuple[list[Message], bool]:
+    """Send the day's 催报 messages of the request's round at once, unless in quiet hours
+    (then the next run does). A second press the same day sends nothing twice.
+
+    Returns (the messages, held).
+    """
+    messages = request_messages(reminder)
     if is_quiet(now or timezone.now()):
         return messages, True
-    for message in messages:
-        if message.state != MessageState.SENT:
-            send(message)
+    send_all(m for m in messages if m.state != MessageState.SENT)
     return messages, False
+
+
+class SendAfterResponse(HttpResponseRedirect):
+    """A redirect that sends the given outbox rows once the server has delivered it.
+
+    The WSGI server calls ``close()`` after the response is written, so the
+    office's browser moves on while the robots and the mail server are reached;
+    a failure stays on its row (shown on the outbox page, retried by the next run).
+    """
+
+    def __init__(self, url: str, messages: Iterable[Message]):
+        super().__init__(url)
+        self.to_send = [m for m in messages if m.state != MessageState.SENT]
+
+    def close(self):
+        try:
+            send_all(self.to_send)
+        except Exception:  # the response is already out; the rows stay pending for the run
+            logger.exception("催报消息发送中断，下次提醒时重试")
+        finally:
+            super().close()
 
 
 def do_retry(message: Message, *, actor=None) -> bool:

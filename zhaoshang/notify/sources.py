@@ -167,8 +167,9 @@ def reporting_rounds(as_of: date) -> list[Due]:
 
 @source
 def supervised_tasks(as_of: date) -> list[Due]:
-    """Tasks due soon or overdue (the supervision app's engine status), to the lead unit
-    and to its responsible person when that person has channels of their own."""
+    """Tasks due soon or overdue (the supervision app's engine status), to the lead unit,
+    to its responsible person when that person has channels of their own, and to each
+    assisting unit (with a text naming the lead unit)."""
     from django.apps import apps
 
     if not apps.is_installed("zhaoshang.supervision"):
@@ -203,6 +204,11 @@ def supervised_tasks(as_of: date) -> list[Due]:
         kind = ReminderKind.TASK_OVERDUE if status.status == "overdue" else ReminderKind.TASK_DUE
         person = people.get((task.lead_unit_id, task.person))
         dues.append(Due(kind, f"task:{task.code}", task.lead_unit, subject, body, person))
+        for unit in task.assisting_units.all():
+            if unit.pk == task.lead_unit_id:
+                continue
+            subject, body = task_due_text(task, status, assisting=unit)
+            dues.append(Due(kind, f"task:{task.code}", unit, subject, body))
     return dues
 
 
@@ -213,36 +219,59 @@ LEVEL_WORDS = {
 }
 
 
-def task_due_text(task, status) -> tuple[str, str]:
-    """(subject, body) of a supervised task's reminder."""
+def task_due_text(task, status, *, assisting: Unit | None = None) -> tuple[str, str]:
+    """(subject, body) of a supervised task's reminder: to its lead unit, or with
+    ``assisting`` to that assisting unit (协办), naming the lead unit."""
     deadline = f"{task.deadline.month}月{task.deadline.day}日"
+    values = {
+        "unit": (assisting or task.lead_unit).name,
+        "lead": task.lead_unit.name,
+        "content": task.content,
+        "code": task.code,
+        "deadline": deadline,
+        "n": status.workdays_overdue,
+    }
     if status.status == "overdue":
         subject = _("【%(level)s】%(code)s %(content)s") % {
             "level": LEVEL_WORDS.get(status.level or "") or _("督办事项逾期"),
             "code": task.code,
             "content": task.content[:40],
         }
-        body = _(
-            "%(unit)s：督办事项「%(content)s」（%(code)s）办理时限为%(deadline)s，"
-            "已逾期 %(n)d 个工作日，请尽快办结并反馈。"
-        ) % {
-            "unit": task.lead_unit.name,
-            "content": task.content,
-            "code": task.code,
-            "deadline": deadline,
-            "n": status.workdays_overdue,
-        }
+        if assisting is not None:
+            body = (
+                _(
+                    "%(unit)s：贵单位协办、%(lead)s牵头的督办事项「%(content)s」（%(code)s）"
+                    "办理时限为%(deadline)s，已逾期 %(n)d 个工作日，请配合牵头单位尽快办结。"
+                )
+                % values
+            )
+        else:
+            body = (
+                _(
+                    "%(unit)s：督办事项「%(content)s」（%(code)s）办理时限为%(deadline)s，"
+                    "已逾期 %(n)d 个工作日，请尽快办结并反馈。"
+                )
+                % values
+            )
     else:
         subject = _("【督办事项即将到期】%(code)s %(content)s") % {
             "code": task.code,
             "content": task.content[:40],
         }
-        body = _(
-            "%(unit)s：督办事项「%(content)s」（%(code)s）办理时限为%(deadline)s，请按时办结并反馈。"
-        ) % {
-            "unit": task.lead_unit.name,
-            "content": task.content,
-            "code": task.code,
-            "deadline": deadline,
-        }
+        if assisting is not None:
+            body = (
+                _(
+                    "%(unit)s：贵单位协办、%(lead)s牵头的督办事项「%(content)s」（%(code)s）"
+                    "办理时限为%(deadline)s，请配合牵头单位按时办结。"
+                )
+                % values
+            )
+        else:
+            body = (
+                _(
+                    "%(unit)s：督办事项「%(content)s」（%(code)s）办理时限为%(deadline)s，"
+                    "请按时办结并反馈。"
+                )
+                % values
+            )
     return subject, body

@@ -66,8 +66,37 @@ def outbox(request):
             "channels": dict(ChannelKind.choices),
             "editable": {m.pk for m in page if scope.can_edit(m.unit)},
             "failed_total": sum(r["failed"] for r in per_unit),
+            "may_run": may_run_reminders(request.user),
         },
     )
+
+
+def may_run_reminders(user) -> bool:
+    """The day's run reaches every unit: only an administrator of every top unit starts it."""
+    scope = scope_of(user)
+    roots = list(Unit.objects.filter(parent__isnull=True).only("path"))
+    return bool(roots) and all(scope.can_manage(root) for root in roots)
+
+
+@login_required
+@require_POST
+def run_now(request):
+    """Send the day's reminders now, in the background; opens the job's page."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from zhaoshang.jobs.services import do_start_job
+
+    if not may_run_reminders(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    job = do_start_job(
+        "reminders",
+        user=request.user,
+        title=_("发送今日提醒 · %(day)s") % {"day": today.isoformat()},
+        params={"as_of": today.isoformat(), "hold": True},
+    )
+    return redirect("jobs:job", code=job.code)
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from zhaoshang.engine.tasks import LEVEL_LABELS, OVERDUE
 from zhaoshang.supervision.models import Task
@@ -10,6 +10,7 @@ from zhaoshang.supervision.queries import listed, with_status
 
 COLUMNS = ["事项编号", "事项内容", "牵头单位", "办理时限", "逾期工作日", "督办等级"]
 LEVEL_ORDER = {"red": 0, "orange": 1, "blue": 2}
+LEVEL_FILL = {"red": "#FFC7CE", "orange": "#F8CBAD", "blue": "#DDEBF7"}
 
 
 def tasks_section(campaign, as_of: date, unit) -> dict | None:
@@ -57,6 +58,39 @@ def write_word_section(writer, number: int) -> None:
     writer.heading(number, "督办事项逾期情况")
     writer.para(sentence(section))
     writer.table(COLUMNS, word_rows(section), [22, 60, 26, 22, 16, 20], align_right={4})
+
+
+def write_excel_sheet(writer) -> None:
+    """The sheet 督办事项 of the Excel bulletin (``writer``: dispatch.excel._Book)."""
+    section = writer.data["tasks"]
+    sheet = writer.book.add_worksheet("督办事项")
+    sheet.write_string(0, 0, sentence(section), writer.f_label)
+    writer.header(sheet, 1, [*COLUMNS, "领导关注"], [12, 44, 16, 14, 10, 10, 8])
+    sheet.freeze_panes(2, 1)
+    for r, t in enumerate(section["overdue"], start=2):
+        sheet.write_string(r, 0, t["code"], writer.f_text)
+        sheet.write_string(r, 1, t["content"], writer.f_wrap)
+        sheet.write_string(r, 2, t["lead_unit_name"], writer.f_text)
+        sheet.write_datetime(r, 3, datetime.fromisoformat(t["deadline"]), writer.f_date)
+        sheet.write_number(r, 4, t["workdays_overdue"], writer.f_count)
+        sheet.write_string(r, 5, t["level_label"], writer.f_text)
+        sheet.write_string(r, 6, "是" if t.get("leader_watching") else "", writer.f_text)
+    last = 1 + len(section["overdue"])
+    # The level cells in the colour of their 督办 level, as on the page.
+    for level, label in LEVEL_LABELS.items():
+        sheet.conditional_format(
+            2,
+            5,
+            last,
+            5,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": f'"{label}"',
+                "format": writer.book.add_format({"bg_color": LEVEL_FILL[level]}),
+            },
+        )
+    sheet.autofilter(1, 0, last, len(COLUMNS))
 
 
 def _section(views, as_of: date) -> dict | None:

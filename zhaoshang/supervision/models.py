@@ -88,6 +88,12 @@ class Task(models.Model):
     def __str__(self):
         return f"{self.code} {self.content[:30]}"
 
+    @property
+    def basis_bulletin(self) -> int | None:
+        """The number of the published bulletin whose finding this task answers, if any."""
+        number = (self.basis or {}).get("bulletin")
+        return int(number) if str(number or "").isdigit() else None
+
     @classmethod
     def scope_q(cls, scope):
         """Tasks a unit leads, assists on or assigned, and those of its subtree."""

@@ -44,6 +44,38 @@ def with_status(tasks: QuerySet | list[Task], as_of: date) -> list[TaskView]:
     return [TaskView(t, s) for t, s in zip(tasks, found, strict=True)]
 
 
+def filtered(user, data: dict, as_of: date) -> list[TaskView]:
+    """The task list's rows for ``user``: the list page's filters (status, source,
+    campaign, unit, watching, q) applied, with their status as of the day.
+
+    The page and the API both read the list through here. A unit out of the
+    user's scope is a 404.
+    """
+    from zhaoshang.org.scope import get_visible_or_404, visible
+
+    qs = visible(Task.objects.all(), user)
+    status = data.get("status") or ""
+    if data.get("source"):
+        qs = qs.filter(source=data["source"])
+    if data.get("campaign"):
+        qs = qs.filter(campaign__code=data["campaign"])
+    if data.get("unit"):
+        unit = get_visible_or_404(Unit.objects.all(), user, code=data["unit"])
+        qs = qs.filter(subtree_q(unit))
+    if data.get("watching"):
+        qs = qs.filter(leader_watching=True)
+    if data.get("q"):
+        qs = qs.filter(Q(content__icontains=data["q"]) | Q(code__icontains=data["q"]))
+    if status in ("done", "done_late"):
+        qs = qs.filter(closed_on__isnull=False)
+    elif status:
+        qs = qs.filter(closed_on__isnull=True)
+    views = with_status(listed(qs).order_by("deadline", "code"), as_of)
+    if status and status != "active":
+        views = [v for v in views if v.status.status == status]
+    return views
+
+
 def listed(qs: QuerySet | None = None) -> QuerySet:
     """Tasks with what lists show (lead unit, campaign, assisting units) in three queries."""
     qs = Task.objects.all() if qs is None else qs

@@ -38,7 +38,7 @@ from zhaoshang.supervision.forms import (
     TaskForm,
 )
 from zhaoshang.supervision.models import Source, Task
-from zhaoshang.supervision.queries import listed, subtree_q, with_status
+from zhaoshang.supervision.queries import filtered, listed, with_status
 
 PER_PAGE = 50
 
@@ -64,30 +64,8 @@ def can_create(user) -> bool:
 def task_list(request):
     user = request.user
     form = FilterForm(request.GET or None)
-    qs = visible(Task.objects.all(), user)
     as_of = timezone.localdate()
-    status = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        status = data["status"]
-        if data["source"]:
-            qs = qs.filter(source=data["source"])
-        if data["campaign"]:
-            qs = qs.filter(campaign__code=data["campaign"])
-        if data["unit"]:
-            unit = get_visible_or_404(Unit.objects.all(), user, code=data["unit"])
-            qs = qs.filter(subtree_q(unit))
-        if data["watching"]:
-            qs = qs.filter(leader_watching=True)
-        if data["q"]:
-            qs = qs.filter(Q(content__icontains=data["q"]) | Q(code__icontains=data["q"]))
-    if status in ("done", "done_late"):
-        qs = qs.filter(closed_on__isnull=False)
-    elif status:
-        qs = qs.filter(closed_on__isnull=True)
-    views = with_status(listed(qs).order_by("deadline", "code"), as_of)
-    if status and status != "active":
-        views = [v for v in views if v.status.status == status]
+    views = filtered(user, form.cleaned_data if form.is_valid() else {}, as_of)
     counts = {
         "overdue": sum(v.status.status == OVERDUE for v in views),
         "due_soon": sum(v.status.status == DUE_SOON for v in views),
@@ -268,8 +246,8 @@ def task_create(request):
             as_of = timezone.localdate()
         prefill = _diagnosis_prefill(user, campaign, request.GET.get("unit", ""), diagnosis, as_of)
         initial, basis = prefill["initial"], prefill["basis"]
-        if request.GET.get("bulletin"):
-            basis["bulletin"] = request.GET["bulletin"]
+        if request.GET.get("bulletin", "").isdigit():
+            basis["bulletin"] = int(request.GET["bulletin"])
     form = TaskForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -7,6 +7,7 @@ fail), collects static files, and warns while demo passwords are still in use.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 from gunicorn.app.base import BaseApplication
@@ -70,8 +71,28 @@ def _bind(host: str, port: int) -> str:
     return f"{host}:{port}"
 
 
-def serve(host: str, port: int, workers: int) -> int:
-    """Run the site until stopped; returns the exit status."""
+def start_worker() -> subprocess.Popen:
+    """The background worker (`zhaoshang worker`) as a child process of the server."""
+    return subprocess.Popen([sys.executable, "-m", "zhaoshang", "worker", "--quiet"])
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    """Let the worker finish its current job (it stops on SIGTERM), then make sure it is gone."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def serve(host: str, port: int, workers: int, worker: bool = True) -> int:
+    """Run the site until stopped; returns the exit status.
+
+    With ``worker`` the background worker runs beside the web workers and stops with them.
+    """
     from django.core.wsgi import get_wsgi_application
     from django.db import connections
 
@@ -116,10 +137,14 @@ def serve(host: str, port: int, workers: int) -> int:
         "proc_name": "zhaoshang",
         "when_ready": when_ready,
     }
+    background = start_worker() if worker else None
     try:
         _GunicornApp(application, options).run()
     except SystemExit as exc:
         if exc.code is None:
             return 0
         return exc.code if isinstance(exc.code, int) else 1
+    finally:
+        if background is not None:
+            stop_worker(background)
     return 0

@@ -11,10 +11,10 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", views.home, name="home"),
-    path("unit/<str:code>/", views.unit_progress, name="unit_progress"),
+    path("unit/<code:code>/", views.unit_progress, name="unit_progress"),
     path("forecast/<code:code>/", views.unit_forecast, name="unit_forecast"),
     # The ledger's pages, at the addresses people have bookmarked (zhaoshang/ledger).
     path("projects/", ledger_views.project_list, name="project_list"),
-    path("projects/<str:code>/", ledger_views.project_detail, name="project_detail"),
-    path("projects/<str:code>/edit/", ledger_views.project_edit, name="project_edit"),
+    path("projects/<code:code>/", ledger_views.project_detail, name="project_detail"),
+    path("projects/<code:code>/edit/", ledger_views.project_edit, name="project_edit"),
 ]

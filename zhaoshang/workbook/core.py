@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.http import Http404
+from django.utils import translation
 
 from zhaoshang.campaigns.models import Indicator, ScheduleMode
 from zhaoshang.ledger.models import ProjectStatus, Stage
@@ -421,18 +422,23 @@ def field_max(model, name: str) -> int:
 # The sheet's own Chinese words (schema.ROLES, in Role's order), not the lazy labels:
 # those follow the active language, which an English page may have left behind.
 ROLE_OPTIONS = dict(zip(schema.ROLES, Role.values, strict=True)) | {v: v for v in Role.values}
-MODE_OPTIONS = {str(label): value for value, label in ScheduleMode.choices} | {
-    v: v for v in ScheduleMode.values
-}
-STAGE_OPTIONS = {str(label): value for value, label in Stage.choices}
-STATUS_OPTIONS = {str(label): value for value, label in ProjectStatus.choices}
+# The workbook's words are Chinese whatever language the request that first
+# imports this module happens to be in.
+with translation.override("zh-hans"):
+    MODE_OPTIONS = {str(label): value for value, label in ScheduleMode.choices} | {
+        v: v for v in ScheduleMode.values
+    }
+    STAGE_OPTIONS = {str(label): value for value, label in Stage.choices}
+    STATUS_OPTIONS = {str(label): value for value, label in ProjectStatus.choices}
 
 
 def _indicator_options() -> dict[str, str]:
     options = {}
-    for value, label in Indicator.choices:
-        options[str(label)] = value
-        bare = str(label).replace("(万元)", "")
+    with translation.override("zh-hans"):
+        labels = [(value, str(label)) for value, label in Indicator.choices]
+    for value, label in labels:
+        options[label] = value
+        bare = label.replace("(万元)", "")
         options.setdefault(bare, value)
     return options
 

@@ -184,3 +184,11 @@ def memberships(context) -> list[Membership]:
         )
         user._zhaoshang_memberships = cached
     return cached
+
+
+@register.filter
+def record_stamp(instance) -> str:
+    """The stale-edit stamp of a record, for the hidden field of a small inline form."""
+    from zhaoshang.stamps import stamp
+
+    return stamp(instance)

@@ -61,22 +61,43 @@ class FundsSheet(SheetHandler):
             self.plans.append(rec.plan)
 
     def write(self) -> None:
+        from zhaoshang.ledger.bulk import NewFunds, bulk_add_funds
         from zhaoshang.ledger.services import do_record_funds
+        from zhaoshang.org.scope import require_edit
 
         ctx = self.ctx
+        new = []
         for rec in self.records:
             if rec.plan.action == "unchanged":
                 continue
             existing = rec.plan.existing
+            if existing is None:
+                new.append(rec)
+                continue
             with ctx.guard(rec.row):
                 do_record_funds(
                     ctx.projects_by_code[rec.project],
                     rec.on,
                     rec.amount,
-                    note=existing.note if existing else "",
+                    note=existing.note,
                     actor=ctx.actor,
                     reason=ctx.reason,
                 )
+        if not new:
+            return
+        # New entries in one batch: the service's scope check per row against the
+        # units already loaded, then the same rows and history as do_record_funds.
+        units = {u.pk: u for u in ctx.units_by_code.values()}
+        rows = []
+        for rec in new:
+            project = ctx.projects_by_code[rec.project]
+            if ctx.actor is not None:
+                unit = units.get(project.responsible_unit_id) or project.responsible_unit
+                with ctx.guard(rec.row):
+                    require_edit(ctx.actor, unit)
+            rows.append(NewFunds(project.pk, rec.on, rec.amount))
+        with ctx.guard(new[0].row):
+            bulk_add_funds(rows, actor=ctx.actor, reason=ctx.reason)
 
     @classmethod
     def export_queryset(cls, scope):

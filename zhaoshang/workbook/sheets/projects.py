@@ -418,10 +418,10 @@ class ProjectsSheet(SheetHandler):
                     note=data.note,
                 )
             )
+        created: list[Project] = []
         with ctx.guard(records[0].row):
-            bulk_add_projects(rows, actor=ctx.actor, reason=ctx.reason)
-        for chunk in in_chunks([r.code for r in records]):
-            ctx.projects_by_code.update({p.code: p for p in Project.objects.filter(code__in=chunk)})
+            bulk_add_projects(rows, actor=ctx.actor, reason=ctx.reason, created_out=created)
+        ctx.projects_by_code.update({p.code: p for p in created})
 
     @classmethod
     def export_queryset(cls, scope):

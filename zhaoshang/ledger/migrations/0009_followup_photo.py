@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0006_project_government_funded_earlier_phase'),
+        ('ledger', '0008_search_trigram_postgresql'),
     ]
 
     operations = [
