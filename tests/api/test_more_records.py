@@ -190,3 +190,39 @@ def test_notices_and_assessments_list(api_for, personas):
     client = api_for("r522601")
     for name in ("notices", "assessments", "milestones", "tasks", "promotions"):
         assert "results" in client.get(f"/api/v1/{name}/").json(), name
+
+
+def test_list_filters_on_units_events_rounds_and_invitations(api_for, personas):
+    from zhaoshang.dispatch.services import do_create_round
+
+    from ..events.conftest import EVENT, build_event_world
+
+    build_event_world(personas)
+    do_create_round(personas.campaign, date(2026, 11, 28))
+    admin = api_for("admin")
+    children = [u["code"] for u in results(admin.get("/api/v1/units/?parent=522600"))]
+    assert "522601" in children and "522631" in children and "522600" not in children
+    assert [e["code"] for e in results(admin.get("/api/v1/events/?campaign=MQDH2026"))] == [EVENT]
+    assert results(admin.get("/api/v1/events/?campaign=NONE")) == []
+    assert len(results(admin.get("/api/v1/rounds/?campaign=MQDH2026"))) == 1
+    declined = results(admin.get(f"/api/v1/invitations/?event={EVENT}&status=婉拒"))
+    assert {i["inviting_unit"] for i in declined} == {"522631"}
+    county = api_for("r522601")
+    assert results(county.get(f"/api/v1/invitations/?event={EVENT}&unit=522631")) == []
+    signed = {r["project"] for r in results(county.get(f"/api/v1/signings/?event={EVENT}"))}
+    assert signed and all(code.startswith("KL-") for code in signed)
+
+
+@pytest.mark.parametrize("name", ["milestones", "promotions", "notices", "assessments"])
+def test_new_lists_take_a_fixed_number_of_queries(
+    api_for, personas, name, django_assert_max_num_queries
+):
+    for code in ("TJ-KL-01", "TJ-KL-02", "TJ-KL-03"):
+        do_save_promotion(
+            code, PromotionData(title=code, unit=personas.unit("522601"), description="简介")
+        )
+    client = api_for("r522601")
+    # Token lookup and last use (2), scope memberships, count, page, related rows:
+    # the same whether the page holds two rows (milestones) or three (promotions).
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/api/v1/{name}/").status_code == 200

@@ -75,3 +75,40 @@ def test_unknown_list_or_format_is_not_found(personas, client_for):
     client = client_for("admin")
     assert client.get("/ledger/parks/list.csv").status_code == 404
     assert client.get("/ledger/projects/list.pdf").status_code == 404
+
+
+def test_a_user_of_two_units_exports_exactly_the_union_of_both_subtrees(
+    personas, client_for, tmp_path
+):
+    """凯里市 (with its 三棵树镇) and 黎平县: no 开发区, no 州投资促进局, nothing missing."""
+    from zhaoshang.ledger.models import Project
+    from zhaoshang.org.models import Membership, Role
+    from zhaoshang.org.scope import scope_of
+    from zhaoshang.workbook.export import export_workbook
+
+    user = personas.users["r522601"]
+    Membership.objects.create(user=user, unit=personas.unit("522631"), role=Role.REPORTER)
+    expected = sorted(
+        Project.objects.filter(
+            responsible_unit__code__in=["522601", "522601101", "522631"]
+        ).values_list("code", flat=True)
+    )
+    assert expected == ["KL-001", "KL-002", "KL-003", "LP-001", "LP-002", "LP-003"]
+
+    response = client_for("r522601").get("/ledger/projects/list.csv")
+    rows = list(csv.reader(io.StringIO(_content(response).decode("utf-8-sig"))))
+    assert sorted(r[0] for r in rows[1:]) == expected
+
+    follow_ups = client_for("r522601").get("/ledger/follow-ups/list.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(_content(follow_ups)))["跟踪记录"]
+    header = [c.value for c in sheet[1]]
+    column = next(i for i, name in enumerate(header) if name.startswith("项目编号"))
+    exported = {r[column] for r in sheet.iter_rows(min_row=2, values_only=True) if r[column]}
+    assert exported and exported <= set(expected)
+
+    path = tmp_path / "两个单位.xlsx"
+    counts = export_workbook(path, scope_of(user))
+    assert counts["项目"] == len(expected)
+    book = openpyxl.load_workbook(path)
+    codes = sorted(r[0] for r in book["项目"].iter_rows(min_row=2, values_only=True) if r[0])
+    assert codes == expected

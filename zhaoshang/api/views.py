@@ -149,8 +149,22 @@ def _visible_unit_rows(user):
 CODE_LOOKUP = r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff][0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff_.\-]*"
 
 
+def _by_code(qs, params, **lookups):
+    """Narrow ``qs`` by the query parameters given: ``{param: lookup}`` (exact codes)."""
+    for param, lookup in lookups.items():
+        if params.get(param):
+            qs = qs.filter(**{lookup: params[param]})
+    return qs
+
+
 @extend_schema_view(
-    list=extend_schema(summary="单位（本人可见范围）"),
+    list=extend_schema(
+        summary="单位（本人可见范围）",
+        parameters=[
+            OpenApiParameter("parent", str, description="上级单位编码：只列其直属下级"),
+            OpenApiParameter("kind", str, description="单位类别"),
+        ],
+    ),
     retrieve=extend_schema(summary="一个单位"),
 )
 class UnitViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -161,7 +175,9 @@ class UnitViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
     lookup_value_regex = CODE_LOOKUP
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("path")
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(qs, self.request.query_params, parent="parent__code", kind="kind")
+        return qs.order_by("path")
 
 
 class PersonWrite(serializers.Serializer):
@@ -608,19 +624,38 @@ class TargetViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         return qs.order_by("campaign__code", "unit__code", "indicator")
 
 
+@extend_schema_view(
+    list=extend_schema(summary="调度轮次", parameters=[OpenApiParameter("campaign", str)]),
+)
 class RoundViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = ReportingRound
     serializer_class = s.RoundSerializer
     related = ("campaign",)
 
+    def get_queryset(self):
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(qs, self.request.query_params, campaign="campaign__code")
+        return qs.order_by(*(self.model._meta.ordering or ["pk"]))
 
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="调度填报",
+        parameters=[OpenApiParameter("round", int), OpenApiParameter("unit", str)],
+    ),
+)
 class SubmissionViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = Submission
     serializer_class = s.SubmissionSerializer
     related = ("unit", "round")
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("round_id", "unit__code")
+        qs = visible(self.base_queryset(), self.request.user)
+        params = self.request.query_params
+        if params.get("round", "").isdigit():
+            qs = qs.filter(round_id=int(params["round"]))
+        qs = _by_code(qs, params, unit="unit__code")
+        return qs.order_by("round_id", "unit__code")
 
 
 class BulletinViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -634,6 +669,9 @@ class BulletinViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         return super().base_queryset().defer("document")
 
 
+@extend_schema_view(
+    list=extend_schema(summary="招商活动", parameters=[OpenApiParameter("campaign", str)]),
+)
 class EventViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = Event
     serializer_class = s.EventSerializer
@@ -642,25 +680,50 @@ class EventViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
     lookup_value_regex = CODE_LOOKUP
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("start", "code")
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(qs, self.request.query_params, campaign="campaign__code")
+        return qs.order_by("start", "code")
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="邀约",
+        parameters=[
+            OpenApiParameter("event", str),
+            OpenApiParameter("status", str),
+            OpenApiParameter("unit", str, description="邀请单位编码"),
+        ],
+    ),
+)
 class InvitationViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = Invitation
     serializer_class = s.InvitationSerializer
     related = ("event", "inviting_unit", "enterprise")
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("event__code", "pk")
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(
+            qs,
+            self.request.query_params,
+            event="event__code",
+            status="status",
+            unit="inviting_unit__code",
+        )
+        return qs.order_by("event__code", "pk")
 
 
+@extend_schema_view(
+    list=extend_schema(summary="签约项目", parameters=[OpenApiParameter("event", str)]),
+)
 class SigningViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     model = Signing
     serializer_class = s.SigningSerializer
     related = ("event", "project", "investor")
 
     def get_queryset(self):
-        return visible(self.base_queryset(), self.request.user).order_by("event__code", "pk")
+        qs = visible(self.base_queryset(), self.request.user)
+        qs = _by_code(qs, self.request.query_params, event="event__code")
+        return qs.order_by("event__code", "pk")
 
 
 class ProgressView(APIView):
