@@ -211,3 +211,18 @@ def test_list_filters_on_units_events_rounds_and_invitations(api_for, personas):
     assert results(county.get(f"/api/v1/invitations/?event={EVENT}&unit=522631")) == []
     signed = {r["project"] for r in results(county.get(f"/api/v1/signings/?event={EVENT}"))}
     assert signed and all(code.startswith("KL-") for code in signed)
+
+
+@pytest.mark.parametrize("name", ["milestones", "promotions", "notices", "assessments"])
+def test_new_lists_take_a_fixed_number_of_queries(
+    api_for, personas, name, django_assert_max_num_queries
+):
+    for code in ("TJ-KL-01", "TJ-KL-02", "TJ-KL-03"):
+        do_save_promotion(
+            code, PromotionData(title=code, unit=personas.unit("522601"), description="简介")
+        )
+    client = api_for("r522601")
+    # Token lookup and last use (2), scope memberships, count, page, related rows:
+    # the same whether the page holds two rows (milestones) or three (promotions).
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/api/v1/{name}/").status_code == 200

@@ -107,4 +107,6 @@ def fuzz(base_url: str, personas: Iterable[Persona], *, examples: int) -> list[s
                     f"{persona.name} {operation.method.upper()} {operation.path}: "
                     f"{type(exc).__name__}: {' '.join(first[:6])[:600]}"
                 )
+        # Let the live server's threads end (and close their database connections).
+        session.close()
     return failures
