@@ -21,7 +21,7 @@ def _as_date(value) -> date | datetime | None:
         return None
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+            value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
         except ValueError:
             return None
     if isinstance(value, datetime) and timezone.is_aware(value):

@@ -85,11 +85,11 @@ def test_docx_ranking_table_fits_the_type_area(draft):
         "环比",
     ]
     assert [cells(r) for r in ranking.rows[1:]] == [
-        ["1", "乙县", "20,000.00", "17,000.00", "85.00%", "+22.50", "绿色", "—"],
-        ["2", "甲县", "20,000.00", "12,000.00", "60.00%", "−2.50", "黄色", "—"],
-        ["3", "丙开发区", "30,000.00", "12,000.00", "40.00%", "−22.50", "红色", "—"],
-        ["—", "丁局", "—", "1,000.00", "—", "—", "无目标", "—"],
-        ["", "合计（样州）", "60,000.00", "42,000.00", "70.00%", "+7.50", "绿色", "—"],
+        ["1", "乙县", "20,000", "17,000", "85.00%", "+22.50", "绿色", "—"],
+        ["2", "甲县", "20,000", "12,000", "60.00%", "−2.50", "黄色", "—"],
+        ["3", "丙开发区", "30,000", "12,000", "40.00%", "−22.50", "红色", "—"],
+        ["—", "丁局", "—", "1,000", "—", "—", "无目标", "—"],
+        ["", "合计（样州）", "60,000", "42,000", "70.00%", "+7.50", "绿色", "—"],
     ]
     grid = ranking._tbl.tblGrid.findall(qn("w:gridCol"))
     total_twips = sum(int(col.get(qn("w:w"))) for col in grid)
@@ -98,7 +98,7 @@ def test_docx_ranking_table_fits_the_type_area(draft):
     red_cell = ranking.rows[3].cells[6]._tc
     assert red_cell.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "FFC7CE"
     others = document.tables[1]
-    assert cells(others.rows[1]) == ["乙县", "2/3", "1/2", "0", "1/2", "300.00"]
+    assert cells(others.rows[1]) == ["乙县", "2/3", "1/2", "0", "1/2", "300"]
 
 
 def test_docx_lists_diagnoses_projects_and_rounds(draft):
@@ -112,7 +112,7 @@ def test_docx_lists_diagnoses_projects_and_rounds(draft):
     )
     assert "（三）信息交流差距大（3个）：乙县应报调度3次、按时报送2次" in text
     assert "；丙开发区应报调度3次" in text and "；丁局应报调度3次" in text
-    assert "本行动开始以来新增合同项目6个，合同投资额42,000.00万元。" in text
+    assert "本行动开始以来新增合同项目6个，合同投资额42,000万元。" in text
     assert "停留在同一阶段超过30天的重点项目1个，请有关单位加快推进。" in text
     assert "未报送2个（丙开发区、丁局）" in text
     stuck = document.tables[3]

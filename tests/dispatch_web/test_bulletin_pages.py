@@ -86,16 +86,16 @@ def test_published_page_shows_the_document(client_for, cycle):
     assert "关于2026年民营企业发展大会招商签约专项行动工作推进情况的通报" in page
     assert "截至2026年11月20日，黔东南州合同投资额完成8亿元，占目标任务12亿元的66.67%" in page
     # ranking, with the status in words beside its colour
-    assert re.search(r"1 凯里市 50,000.00 41,000.00 82.00%.*?超 19.50 个百分点 绿", page)
-    assert re.search(r"3 黎平县 30,000.00 9,000.00 30.00%.*?落后 32.50 个百分点 红", page)
-    assert re.search(r"— 州投资促进局 — 0.00 — 无目标", page)
-    assert "黔东南州合计 120,000.00 80,000.00 66.67%" in page
+    assert re.search(r"1 凯里市 50,000 41,000 82.00%.*?超 19.50 个百分点 绿", page)
+    assert re.search(r"3 黎平县 30,000 9,000 30.00%.*?落后 32.50 个百分点 红", page)
+    assert re.search(r"— 州投资促进局 — 0 — 无目标", page)
+    assert "黔东南州合计 120,000 80,000 66.67%" in page
     # the diagnoses, sentence by sentence, and the reporting round
     assert "工作目标差距大 1 个单位" in page
     assert "黎平县合同投资额完成率30.00%，落后序时进度32.50个百分点，为红色。" in page
     assert "第1次调度（截止 2026年11月20日 17:00）应报 4 个单位" in page
     # first issue: every counted project is new
-    assert "本期为首期通报，计入项目共 4 个，合同投资额 80,000.00 万元" in page
+    assert "本期为首期通报，计入项目共 4 个，合同投资额 80,000 万元" in page
 
 
 def test_chart_data_is_the_documents_figures(client_for, cycle):
@@ -175,17 +175,17 @@ def test_publish_freezes_page_and_files_while_the_next_shows_the_change(
     assert main_html(admin.get(f"{C}/bulletins/2/")) == page_before
     assert docx_texts(admin.get(f"{C}/bulletins/2/docx/").content) == docx_texts(docx_before)
     assert xlsx_values(admin.get(f"{C}/bulletins/2/xlsx/").content) == xlsx_values(xlsx_before)
-    assert "41,000.00" in text(page_before) and "61,000.00" not in text(page_before)
+    assert re.search(r"41,000(?![.\d])", text(page_before)) and "61,000" not in text(page_before)
 
     # A draft of the same day reads the ledger now: 凯里市 41000 + 20000 = 61000.
     draft = text(admin.get(f"{C}/bulletins/draft/?as_of=2026-11-27").content.decode())
-    assert re.search(r"凯里市 50,000.00 61,000.00 122.00%", draft)
+    assert re.search(r"凯里市 50,000 61,000 122.00%", draft)
 
     # 第3期 shows what changed since 第2期: +20000 and +40 个百分点 for 凯里市.
     admin.post(f"{C}/bulletins/publish/", {"as_of": "2026-11-27"})
     third = text(admin.get(f"{C}/bulletins/3/").content.decode())
     assert "较第2期" in third
-    assert re.search(r"凯里市 50,000.00 61,000.00 122.00%.*?— \+20,000.00 \+40.00个百分点", third)
+    assert re.search(r"凯里市 50,000 61,000 122.00%.*?— \+20,000 \+40.00个百分点", third)
     assert "新增电子元件项目" in third  # signed since the previous issue
 
 
@@ -212,7 +212,7 @@ def test_word_download_opens_and_holds_the_tables(client_for, cycle):
     assert unquote(real) == "调度通报_MQDH2026_第1期_2026-11-20.docx"
     texts = docx_texts(response.content)
     assert "第1期" in texts
-    assert "凯里市" in texts and "41,000.00" in texts and "82.00%" in texts
+    assert "凯里市" in texts and "41,000" in texts and "82.00%" in texts
 
 
 def test_excel_download_opens_and_holds_the_tables(client_for, cycle):
@@ -250,7 +250,7 @@ def test_a_units_achieved_drills_down_to_its_counted_projects(client_for, cycle)
         .content.decode()
     )
     assert "计入的项目 · 凯里市 · 合同投资额(万元)" in page
-    assert "共 2 个项目，合同投资额合计 41,000.00 万元，到位资金合计 5,000.00 万元" in page
+    assert "共 2 个项目，合同投资额合计 41,000 万元，到位资金合计 5,000 万元" in page
     assert "KL-001" in page and "KL-002" in page and "LP-001" not in page
 
 
@@ -293,7 +293,9 @@ def test_drill_down_totals_reconcile_with_the_ranking(client_for, cycle):
     for row in doc["children"]:
         page = text(client.get(f"{C}/bulletins/1/projects/?row={row['code']}").content.decode())
         achieved = Decimal(row["indicators"]["contract_amount"]["achieved"])
-        assert f"合同投资额合计 {achieved:,.2f} 万元" in page
+        # Whole amounts without cents (41,000), others with both digits (41,000.50).
+        shown = f"{achieved:,.0f}" if achieved == achieved.to_integral() else f"{achieved:,.2f}"
+        assert f"合同投资额合计 {shown} 万元" in page
 
 
 def test_new_and_stuck_lists_in_full(client_for, cycle):

@@ -30,7 +30,7 @@ def test_the_bulletin_carries_the_fulfilment_of_the_campaigns_event(world):
     text = "\n".join(p.text for p in word.paragraphs)
     assert "签约项目履约情况" in text
     assert (
-        "转为正式合同2个（40.00%），开工1个（20.00%），资金到位2个（40.00%），到位资金8000.00万元"
+        "转为正式合同2个（40.00%），开工1个（20.00%），资金到位2个（40.00%），到位资金8,000万元"
         in text
     )
     book = load_workbook(io.BytesIO(render_xlsx(doc)))

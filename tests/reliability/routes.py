@@ -43,6 +43,7 @@ EXPECT: dict[str, tuple[str, str]] = {
     "ledger:enterprise_edit": ("L 200 403 200 404", "L - 403 - 404"),
     "ledger:follow_up_feed": ("L 200 200 200 200", "L - 200 - 200"),
     "ledger:follow_up_new": ("L 200 403 200 200", "L - 403 - 200"),
+    "ledger:follow_up_photo": ("L 404 404 404 404", "L - 405 - 405"),
     "ledger:autocomplete_projects": ("L 404 404 404 404", "L - 405 - 405"),
     "ledger:autocomplete_enterprises": ("L 404 404 404 404", "L - 405 - 405"),
     "campaigns:list": ("L 200 200 200 200", "L - 405 - 405"),

@@ -209,3 +209,29 @@ def test_promotion(client_for, personas, settings, tmp_path):
     assert county.post(url, again).status_code == 302
     promotion.refresh_from_db()
     assert promotion.location == "凯里市舟溪镇"
+
+
+def test_task_update_refuses_a_stale_stamp(personas):
+    """Tasks have no edit form; the service refuses a stale stamp for every caller."""
+    from zhaoshang.stamps import StaleEdit, stamp
+    from zhaoshang.supervision.models import Task
+    from zhaoshang.supervision.services import create_task, do_update_task
+
+    admin = personas.user("admin")
+    task = create_task(
+        "新能源电池材料项目二期用地报批",
+        personas.unit("522601"),
+        date(2026, 12, 10),
+        actor=admin,
+        assigned_on=date(2026, 11, 27),
+    )
+    seen = stamp(task)
+    do_update_task(task, actor=admin, person="王明", expected_stamp=seen)
+    before = Task.history.filter(id=task.pk).count()
+    with pytest.raises(StaleEdit) as refused:
+        do_update_task(task, actor=admin, person="李华", expected_stamp=seen)
+    assert "由「—」改为「王明」" in refused.value.messages[0]
+    assert "您填写的是「李华」" in refused.value.messages[0]
+    task.refresh_from_db()
+    assert task.person == "王明"
+    assert Task.history.filter(id=task.pk).count() == before

@@ -16,12 +16,25 @@ def test_chinese_dates():
 
 
 def test_amounts_in_wan_and_yi():
+    # Cents only where there are any: 30,000 not 30,000.00, but 12.50 keeps both digits.
     assert f.wan(Decimal("1234567.5")) == "1,234,567.50"
-    assert f.wan(Decimal("0")) == "0.00"
+    assert f.wan(Decimal("30000.00")) == "30,000"
+    assert f.wan(Decimal("0")) == "0"
+    assert f.wan(Decimal("0.004")) == "0"  # half-up to the cent first
+    assert f.wan(Decimal("0.005")) == "0.01"
     assert f.wan(None) == "—"
-    assert f.big_amount(Decimal("80000")) == "8.00 亿元"
+    # 80,000 万元 = 8 亿元; 1,234,567 万元 = 123.4567 亿元 → 123.46 half-up.
+    assert f.big_amount(Decimal("80000")) == "8 亿元"
+    assert f.big_amount(Decimal("85000")) == "8.50 亿元"
     assert f.big_amount(Decimal("9999.99")) == "9,999.99 万元"
     assert f.big_amount(Decimal("1234567")) == "123.46 亿元"
+
+
+def test_dates_of_stored_documents_read_in_chinese():
+    # Bulletins and assessments keep ISO text; the page prints it as a person writes it.
+    assert f.cn_date("2026-11-27") == "2026年11月27日"
+    assert f.cn_date("2026-12-02 21:43") == "2026年12月2日 21:43"
+    assert f.cn_month_day("2026-12-05") == "12月5日"
 
 
 def test_percentages_round_half_up():

@@ -54,8 +54,8 @@ def test_home_shows_window_required_pct_countdown_and_totals(client_for):
     # 2026-11-28 … 12-05: Mon 30 Nov to Fri 4 Dec are the working days.
     assert "距12月5日还有8天（5个工作日）" in page
     assert "工作日数仅按扣除周末估算" not in page
-    # The prefecture's total: 80,000 万元 = 8.00 亿元 of 120,000 (66.666… → 66.67 half-up).
-    assert "8.00 亿元" in page and "12.00 亿元" in page
+    # The prefecture's total: 80,000 万元 = 8 亿元 of 120,000 (66.666… → 66.67 half-up).
+    assert "8 亿元" in page and "12 亿元" in page
     assert "66.67%" in page and "落后 13.33 个百分点" in page
     assert "黔东南州合计" in page
 
@@ -136,7 +136,7 @@ def test_outsider_sees_no_figures(client_for):
     assert response.status_code == 200
     page = text(response.content.decode())
     assert "您的账号尚未分配单位" in page
-    for figure in ("凯里市", "黎平县", "80.00%", "41,000.00", "MQDH2026"):
+    for figure in ("凯里市", "黎平县", "80.00%", "41,000", "MQDH2026"):
         assert figure not in page
 
 

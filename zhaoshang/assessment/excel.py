@@ -23,6 +23,7 @@ from zhaoshang.assessment.tables import (
 )
 from zhaoshang.dispatch.excel import _Book, _number
 from zhaoshang.dispatch.word import issue_number
+from zhaoshang.formatting import cn_date
 
 
 class _AssessmentBook(_Book):
@@ -152,7 +153,7 @@ class _AssessmentBook(_Book):
                 sheet.write_string(r, 1, p["code"], self.f_text)
                 sheet.write_string(r, 2, p["name"], self.f_text)
                 sheet.write_string(r, 3, p["unit_name"], self.f_text)
-                sheet.write_string(r, 4, p["contract_on"], self.f_text)
+                sheet.write_string(r, 4, cn_date(p["contract_on"]), self.f_text)
                 sheet.write_number(r, 5, _number(p["contract_amount"]), self.f_money)
                 sheet.write_string(r, 6, p["park"], self.f_text)
                 sheet.write_string(r, 7, "是" if p["is_industrial"] else "否", self.f_text)
@@ -167,14 +168,18 @@ def _records_of(item: str, records: dict) -> list[str]:
         ]
     if item == "late_reports":
         return [
-            f"{r['name']}，截止{r['deadline']}，"
-            + ("未报送" if r["submitted_at"] is None else f"{r['submitted_at']}报送")
+            f"{r['name']}，截止{cn_date(r['deadline'], with_time=True)}，"
+            + (
+                "未报送"
+                if r["submitted_at"] is None
+                else f"{cn_date(r['submitted_at'], with_time=True)}报送"
+            )
             for r in records.get("late_rounds", [])
         ]
     if item == "overdue_tasks":
         return [
-            f"{t['code']} {t['content']}（{t['lead_unit']}，时限{t['deadline']}"
-            + (f"，{t['closed_on']}办结）" if t["closed_on"] else "，未办结）")
+            f"{t['code']} {t['content']}（{t['lead_unit']}，时限{cn_date(t['deadline'])}"
+            + (f"，{cn_date(t['closed_on'])}办结）" if t["closed_on"] else "，未办结）")
             for t in records.get("overdue_tasks", [])
         ]
     return []

@@ -4,6 +4,8 @@ end, who will miss them unless something changes. The office can switch it off
 
 from __future__ import annotations
 
+from zhaoshang.formatting import amount, cn_date
+
 COLUMNS = ["单位", "目标", "已完成", "储备项目", "下一节点预计", "行动结束预计", "还需合同项目"]
 
 
@@ -11,7 +13,7 @@ def _range(o: dict | None) -> str:
     if not o:
         return "—"
     if o["expected_pct"] is None:
-        return f"{o['expected']}（{o['verdict_label']}）"
+        return f"{amount(o['expected'])}（{o['verdict_label']}）"
     return (
         f"{o['expected_pct']:.2f}%（{o['low_pct']:.2f}%–{o['high_pct']:.2f}%）{o['verdict_label']}"
     )
@@ -26,8 +28,8 @@ def unit_rows(section: dict) -> list[list[str]]:
         rows.append(
             [
                 u["name"],
-                u["target"] or "—",
-                u["achieved"],
+                amount(u["target"]),
+                amount(u["achieved"]),
                 str(u["pipeline_count"]),
                 "—" if same else _range(u["next"]),
                 _range(end),
@@ -44,15 +46,15 @@ def forecast_sentence(section: dict) -> str:
     missing = [c["name"] for c in section["children"] if c["end"]["verdict"] == "unlikely"]
     risky = [c["name"] for c in section["children"] if c["end"]["verdict"] == "at_risk"]
     text = (
-        f"按目前已完成的、储备项目转为合同的可能性和以往新增合同的进度测算，到{end['date']}预计完成"
+        f"按目前已完成的、储备项目转为合同的可能性和以往新增合同的进度测算，到{cn_date(end['date'])}预计完成"
         f"{_range(end)}，应完成{end['required_pct']:.0f}%。"
     )
     if end["verdict"] not in ("done", "none") and float(end["shortfall"]):
-        text += f"预计还差{end['shortfall']}万元"
+        text += f"预计还差{amount(end['shortfall'])}万元"
         if end["more_projects"]:
             text += (
                 f"，约需再签约{end['more_projects']}个平均规模"
-                f"（{section['average_size']}万元）的合同项目"
+                f"（{amount(section['average_size'])}万元）的合同项目"
             )
         text += "。"
     if missing:

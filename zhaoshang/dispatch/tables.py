@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from zhaoshang.campaigns.models import MONEY_INDICATORS
+from zhaoshang.formatting import amount
 
 STATUS_WORDS = {"green": "绿色", "yellow": "黄色", "red": "红色", "none": "无目标"}
 # Light fills that print legibly in black and white too.
@@ -20,12 +21,12 @@ UNIT_OF = {
 
 
 def fmt_amount(indicator: str, value) -> str:
-    """42,000.00 for 万元, 6 for counts, — for nothing."""
+    """42,000 (12,345.50) for 万元, 6 for counts, — for nothing."""
     if value is None:
         return "—"
     number = Decimal(str(value))
     if indicator in MONEY_INDICATORS:
-        return f"{number:,.2f}"
+        return amount(number)
     return f"{number.normalize():f}" if number != number.to_integral() else str(int(number))
 
 

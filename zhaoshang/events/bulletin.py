@@ -12,6 +12,7 @@ from datetime import date
 
 from zhaoshang.events.figures import compute, event_document
 from zhaoshang.events.models import Event
+from zhaoshang.formatting import amount
 
 
 def events_section(campaign, as_of: date, unit) -> list[dict]:
@@ -44,10 +45,10 @@ def _pct(value) -> str:
 def event_sentence(e: dict) -> str:
     f = e["fulfilment"]
     return (
-        f"{e['name']}签约项目{e['signings']['count']}个、签约金额{e['signings']['amount']}万元；"
+        f"{e['name']}签约项目{e['signings']['count']}个、签约金额{amount(e['signings']['amount'])}万元；"
         f"截至目前转为正式合同{f['contract']}个（{_pct(f['contract_pct'])}），"
         f"开工{f['started']}个（{_pct(f['started_pct'])}），"
-        f"资金到位{f['funded']}个（{_pct(f['funded_pct'])}），到位资金{f['funds_in_place']}万元。"
+        f"资金到位{f['funded']}个（{_pct(f['funded_pct'])}），到位资金{amount(f['funds_in_place'])}万元。"
     )
 
 

@@ -718,12 +718,27 @@ class FollowUpForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("谈了什么，下一步做什么")}),
     )
+    # On a phone this opens the camera; on a desktop it picks a picture file.
+    photo = forms.FileField(
+        label=_("现场照片"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_("可拍照或选择图片，JPEG 或 PNG，不超过 10 MB"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = editable_units(user)
         self.fields["project"].queryset = visible(Project.objects.all(), user)
         self.fields["enterprise"].queryset = visible(Enterprise.objects.all(), user)
+
+    def clean_photo(self):
+        from zhaoshang.ledger.uploads import check_photo
+
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            check_photo(upload)
+        return upload or None
 
     def clean(self):
         data = super().clean()

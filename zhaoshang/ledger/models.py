@@ -425,6 +425,12 @@ class FollowUp(models.Model):
     )
     content = models.TextField(_("内容"), blank=True)
     participants = models.CharField(_("参与人"), max_length=200, blank=True)
+    # A photo taken on the spot (the phone's camera); stored under a random name,
+    # served only to those who may see the follow-up.
+    photo = models.FileField(
+        _("现场照片"), upload_to="follow-ups/%Y/%m/", max_length=200, blank=True
+    )
+    photo_type = models.CharField(_("照片类型"), max_length=20, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

@@ -441,8 +441,13 @@ def do_add_follow_up(
     participants: str = "",
     actor=None,
     reason: str | None = None,
+    photo=None,
 ) -> tuple[FollowUp, bool]:
-    """Add a follow-up; an identical one already recorded is not added twice."""
+    """Add a follow-up; an identical one already recorded is not added twice.
+
+    ``photo`` (an uploaded JPEG or PNG, checked here) is kept with it; a follow-up
+    with a photo is always a new one.
+    """
     _check_scope(actor, unit)
     if (
         actor is not None
@@ -451,15 +456,24 @@ def do_add_follow_up(
     ):
         # A follow-up may not name (and so reveal) a project the actor cannot see.
         raise Http404
-    same = FollowUp.objects.filter(
-        on=on,
-        unit=unit,
-        kind=kind,
-        project=project,
-        enterprise=enterprise,
-        content=content,
-        participants=participants,
-    ).first()
+    photo_ext = photo_type = ""
+    if photo is not None:
+        from zhaoshang.ledger.uploads import check_photo
+
+        photo_ext, photo_type = check_photo(photo)
+    same = (
+        None
+        if photo is not None
+        else FollowUp.objects.filter(
+            on=on,
+            unit=unit,
+            kind=kind,
+            project=project,
+            enterprise=enterprise,
+            content=content,
+            participants=participants,
+        ).first()
+    )
     if same is not None:
         return same, False
     follow_up = FollowUp(
@@ -472,6 +486,12 @@ def do_add_follow_up(
         participants=participants,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if photo is not None:
+        import uuid
+
+        photo.name = f"{uuid.uuid4().hex}.{photo_ext}"
+        follow_up.photo = photo
+        follow_up.photo_type = photo_type
     mark(follow_up, actor, reason)
     follow_up.full_clean()
     follow_up.save()

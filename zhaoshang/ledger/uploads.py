@@ -98,3 +98,49 @@ def serve(field_file, download_name: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# A follow-up's photo: what a phone's camera gives (JPEG, or PNG for a screenshot).
+PHOTO_TYPES = {"jpg": ("image/jpeg", _JPEG), "png": ("image/png", _PNG)}
+
+
+def photo_max_bytes() -> int:
+    return int(getattr(settings, "FOLLOW_UP_PHOTO_MAX_MB", 10)) * 1024 * 1024
+
+
+def check_photo(upload) -> tuple[str, str]:
+    """(extension, content type) of a photo; ValidationError (Chinese) when it is refused.
+
+    The type is read from the first bytes, not the name: phones name files freely.
+    """
+    limit = photo_max_bytes()
+    if upload.size == 0:
+        raise ValidationError(_("照片文件为空，请重新拍摄或选择。"))
+    if upload.size > limit:
+        raise ValidationError(
+            _("照片大小 %(size).1f MB，超过上限 %(limit)d MB；请在手机相机设置中降低分辨率后重拍。")
+            % {"size": upload.size / 1024 / 1024, "limit": limit // 1024 // 1024}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for ext, (content_type, signatures) in PHOTO_TYPES.items():
+        if any(head.startswith(sig) for sig in signatures):
+            return ext, content_type
+    raise ValidationError(
+        _("“%(name)s”不是 JPEG 或 PNG 照片；请用相机拍摄，或选择 JPG、PNG 图片。")
+        % {"name": os.path.basename(upload.name or "")}
+    )
+
+
+def serve_inline_image(field_file, content_type: str) -> FileResponse:
+    """A stored, checked photo shown in the page (a thumbnail); 404 when gone from disk."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -41,6 +41,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("follow-ups/", views.follow_up_feed, name="follow_up_feed"),
     path("follow-ups/new/", views.follow_up_new, name="follow_up_new"),
+    path("follow-ups/<int:pk>/photo/", views.follow_up_photo, name="follow_up_photo"),
     path("autocomplete/projects/", views.autocomplete_projects, name="autocomplete_projects"),
     path(
         "autocomplete/enterprises/",

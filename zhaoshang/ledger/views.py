@@ -105,7 +105,7 @@ from zhaoshang.ledger.services import (
     do_save_project,
 )
 from zhaoshang.ledger.timeline import stage_timeline
-from zhaoshang.ledger.uploads import serve, stored_name
+from zhaoshang.ledger.uploads import serve, serve_inline_image, stored_name
 from zhaoshang.ledger.uscc import check_uscc
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import get_visible_or_404, require_edit, scope_of, visible
@@ -1265,6 +1265,14 @@ def _recent_effort(user, units: list[UnitRow], chosen: UnitRow | None) -> dict:
 
 
 @login_required
+@require_GET
+def follow_up_photo(request, pk: int):
+    """A follow-up's photo, shown in the feed; another county's is a 404."""
+    follow_up = get_visible_or_404(FollowUp.objects.exclude(photo=""), request.user, pk=pk)
+    return serve_inline_image(follow_up.photo, follow_up.photo_type or "image/jpeg")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def follow_up_new(request):
     """The quick entry: one screen, usable on a phone; saving clears it for the next one."""
@@ -1275,7 +1283,7 @@ def follow_up_new(request):
         raise PermissionDenied
     saved = None
     if request.method == "POST":
-        form = FollowUpForm(request.POST, user=user)
+        form = FollowUpForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -1288,6 +1296,7 @@ def follow_up_new(request):
                     content=d["content"].strip(),
                     participants=d["participants"].strip(),
                     actor=user,
+                    photo=d["photo"],
                 )
             except (PermissionDenied, Http404):
                 form.add_error(None, _("您无权为所选单位记录跟踪情况。"))

@@ -25,12 +25,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhaoshang.campaigns.models import Campaign
 from zhaoshang.codes import code_problem
 from zhaoshang.history import mark, save_changes
 from zhaoshang.org.models import Unit
 from zhaoshang.org.scope import scope_of
+from zhaoshang.stamps import check_stamp
 from zhaoshang.supervision.models import Source, State, StepKind, Task, TaskStep
 
 
@@ -445,14 +447,18 @@ def do_update_task(
     assisting_units: Iterable[Unit] | None = None,
     closed_on: date | None | object = ...,
     reason: str = "修改",
+    expected_stamp: str | None = None,
     **values,
 ) -> list[str]:
     """The office edits a task (or an import updates it); returns the changed names.
 
-    ``closed_on`` closes a task (办结) or, set to None, reopens it.
+    ``closed_on`` closes a task (办结) or, set to None, reopens it. With
+    ``expected_stamp`` (the stamp the editor read) a task somebody changed
+    meanwhile is refused (:class:`~zhaoshang.stamps.StaleEdit`), nothing written.
     """
     task = _locked(task)
     _require_on(actor, task, task.assigning_unit)
+    check_stamp(task, expected_stamp, gettext("该督办事项"), values)
     unknown = set(values) - EDITABLE
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")

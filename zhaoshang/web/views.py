@@ -85,6 +85,11 @@ def _progress_page(request, unit_code: str | None):
 
         # Nothing overdue goes unnoticed: the user's overdue and due-soon tasks.
         context["attention"] = attention(user, timezone.localdate())
+        if unit is None:
+            from zhaoshang.web.todo import todo_for
+
+            # A reporter's home starts with what is waiting for their own unit.
+            context["todo"] = todo_for(user, campaign, timezone.localdate())
     if campaign is not None:
         try:
             progress = compute(campaign, as_of, unit)

@@ -14,7 +14,7 @@ register = template.Library()
 
 @register.filter
 def target_value(value, is_money) -> str:
-    """41,000.00 for an amount in 万元; 3 for a count (stored as 3.00)."""
+    """41,000 for an amount in 万元 (cents only when there are any); 3 for a count."""
     if value in (None, ""):
         return "—"
     return wan(value) if is_money else plain(value)
@@ -33,5 +33,5 @@ def indicator_label(code: str) -> str:
 
 @register.filter
 def indicator_value(value, indicator: str) -> str:
-    """A value of ``indicator``: 万元 with two decimals for money, else a count."""
+    """A value of ``indicator``: 万元 for money, else a count."""
     return target_value(value, indicator in MONEY_INDICATORS)

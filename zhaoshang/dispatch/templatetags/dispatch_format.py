@@ -74,7 +74,7 @@ def field(mapping, key):
 
 @register.filter
 def amount(value, indicator: str) -> str:
-    """An achieved or target value of ``indicator``: 41,000.00 for 万元, 6 for counts."""
+    """An achieved or target value of ``indicator``: 41,000 (or 41,000.50) for 万元, 6 for counts."""
     return fmt_amount(indicator, value)
 
 
@@ -98,7 +98,7 @@ def doc_gap(value) -> str:
 
 @register.filter
 def signed(value, indicator: str = "") -> str:
-    """A change with its sign: +6,000.00, −2, 0; — when there is nothing to compare."""
+    """A change with its sign: +6,000, −2, 0; — when there is nothing to compare."""
     number = _decimal(value)
     if number is None:
         return "—"

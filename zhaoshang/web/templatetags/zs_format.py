@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhaoshang import formatting
 from zhaoshang.campaigns.models import MONEY_INDICATORS
-from zhaoshang.engine.progress import CENT, GREEN, NONE, RED, YELLOW, round_pct
+from zhaoshang.engine.progress import GREEN, NONE, RED, YELLOW, round_pct
 from zhaoshang.org.models import Membership
 
 register = template.Library()
@@ -24,11 +25,22 @@ register = template.Library()
 TEN_THOUSAND = Decimal(10000)
 
 
+def _as_date(value):
+    """A date or date-time from a model, or from the ISO text of a stored document."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 @register.filter
 def cn_date(value) -> str:
-    """2026年11月27日; a datetime is shown in the local time zone."""
+    """2026年11月27日; a datetime is shown in the local time zone with its time."""
     if value in (None, ""):
         return "—"
+    value = _as_date(value)
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return _("%(y)d年%(m)d月%(d)d日 %(hm)s") % {
@@ -45,18 +57,20 @@ def cn_date(value) -> str:
 @register.filter
 def cn_month_day(value) -> str:
     """12月5日, for countdowns within the campaign's year."""
+    value = _as_date(value)
     if not isinstance(value, date):
         return "—"
     return _("%(m)d月%(d)d日") % {"m": value.month, "d": value.day}
 
 
 def _grouped(value: Decimal) -> str:
-    return f"{Decimal(value).quantize(CENT):,}"
+    return formatting.amount(value)
 
 
 @register.filter
 def wan(value) -> str:
-    """An amount in 万元 with thousands separators and two decimals: 41,000.00."""
+    """An amount in 万元 with thousands separators, decimals only when there are any:
+    41,000 / 12,345.5 → 12,345.50."""
     if value in (None, ""):
         return "—"
     return _grouped(value)
