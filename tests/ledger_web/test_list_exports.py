@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -112,3 +114,37 @@ def test_a_user_of_two_units_exports_exactly_the_union_of_both_subtrees(
     book = openpyxl.load_workbook(path)
     codes = sorted(r[0] for r in book["项目"].iter_rows(min_row=2, values_only=True) if r[0])
     assert codes == expected
+
+
+def test_funds_list_shows_and_exports_the_visible_entries_and_imports_back(
+    personas, client_for, tmp_path
+):
+    from zhaoshang.ledger.services import do_record_funds
+
+    do_record_funds(personas.projects["LP-001"], date(2026, 11, 25), Decimal("800"))
+    page = client_for("r522601").get("/ledger/funds/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "KL-001" in text and "LP-001" not in text
+    assert "共 1 笔，合计 5,000" in text or "共 1 笔，合计 5000" in text
+
+    admin = client_for("admin")
+    rows = list(
+        csv.reader(io.StringIO(_content(admin.get("/ledger/funds/list.csv")).decode("utf-8-sig")))
+    )
+    assert rows[0][:3] == ["项目编号*", "日期*", "金额(万元)*"]
+    assert sorted(r[0] for r in rows[1:]) == ["KL-001", "LP-001"]
+    only = admin.get("/ledger/funds/list.csv?unit=522631")
+    rows = list(csv.reader(io.StringIO(_content(only).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["LP-001"]
+
+    own = client_for("r522601").get("/ledger/funds/list.xlsx")
+    path = tmp_path / "到位资金.xlsx"
+    path.write_bytes(_content(own))
+    book = openpyxl.load_workbook(path)
+    assert [r[0] for r in book["到位资金"].iter_rows(min_row=2, values_only=True)] == ["KL-001"]
+    before = model_counts()
+    result = load_workbook(path)
+    assert result.errors == []
+    assert result.counts["到位资金"].as_dict() == {"created": 0, "updated": 0, "unchanged": 1}
+    assert model_counts() == before

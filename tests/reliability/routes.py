@@ -202,6 +202,7 @@ EXPECT: dict[str, tuple[str, str]] = {
     "project_detail": ("L 200 200 200 404", "L - 200 - 404"),
     "project_edit": ("L 200 403 200 404", "L - x - x"),
     "ledger:list_export": ("L 200 200 200 200", "L - 405 - 405"),
+    "ledger:funds_list": ("L 200 200 200 200", "L - 405 - 405"),
     "dispatch:settings": ("L 200 200 200 200", "L - 403 - 403"),
     "supervision:list": ("L 200 200 200 200", "L - 200 - 200"),
     "supervision:export": ("L 200 200 200 200", "L - 405 - 405"),

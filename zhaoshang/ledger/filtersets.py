@@ -386,3 +386,32 @@ class FollowUpFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(content__contains=value) | Q(participants__contains=value))
+
+
+class FundsFilter(django_filters.FilterSet):
+    """The funds-in-place list: the project's responsible unit (with its subtree), days, project."""
+
+    unit = ScopedChoiceFilter(label=_("单位"), method="filter_unit", empty_label=_("全部单位"))
+    date_from = CnDateFilter(label=_("从"), field_name="on", lookup_expr="gte")
+    date_to = CnDateFilter(label=_("到"), field_name="on", lookup_expr="lte")
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("项目编号或名称")}),
+    )
+
+    def __init__(self, data=None, *args, units: list[Unit], **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.units_by_code = {u.code: u for u in units}
+        self.filters["unit"].extra["choices"] = unit_choices(units)
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(
+            project__responsible_unit__path__startswith=self.units_by_code[value].path
+        )
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(project__code__icontains=value) | Q(project__name__contains=value))

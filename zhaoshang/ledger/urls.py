@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/export.xlsx", views.project_export, name="project_export"),
     path("<slug:kind>/list.<slug:fmt>", views.list_export, name="list_export"),
+    path("funds/", views.funds_list, name="funds_list"),
     path("filters/", views.saved_filter_save, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", views.saved_filter_delete, name="saved_filter_delete"),
     path("projects/<code:code>/stage/<int:target>/", views.stage_change, name="stage_change"),

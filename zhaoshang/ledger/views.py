@@ -1148,6 +1148,40 @@ def _filtered_follow_ups(request, units: list[UnitRow]):
     return filterset, follow_ups.order_by("-on", "-pk")
 
 
+def _filtered_funds(request, units: list[UnitRow]):
+    """The funds list's filter and the rows it shows (scoped), for the page and the export."""
+    from zhaoshang.ledger.filtersets import FundsFilter
+
+    base = visible(
+        FundsEntry.objects.select_related("project", "project__responsible_unit"), request.user
+    )
+    filterset = FundsFilter(request.GET or None, queryset=base, units=units)
+    if filterset.is_bound and not filterset.is_valid():
+        entries = base.none()
+    else:
+        entries = filterset.qs if filterset.is_bound else base
+    return filterset, entries.order_by("-on", "project__code", "pk")
+
+
+@login_required
+@require_GET
+def funds_list(request):
+    """Funds in place of every visible project, newest first, with the list's filters."""
+    from django.db.models import Sum
+
+    filterset, entries = _filtered_funds(request, _visible_units(request.user))
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "total": entries.aggregate(total=Sum("amount"))["total"],
+        "params": params.urlencode(),
+    }
+    return render(request, "ledger/funds/list.html", context)
+
+
 @login_required
 @require_GET
 def list_export(request, kind: str, fmt: str):
@@ -1155,6 +1189,7 @@ def list_export(request, kind: str, fmt: str):
     from zhaoshang.workbook.export import list_export_response
     from zhaoshang.workbook.sheets.enterprises import EnterprisesSheet
     from zhaoshang.workbook.sheets.follow_ups import FollowUpsSheet
+    from zhaoshang.workbook.sheets.funds import FundsSheet
     from zhaoshang.workbook.sheets.projects import ProjectsSheet
 
     if fmt not in ("xlsx", "csv"):
@@ -1171,6 +1206,9 @@ def list_export(request, kind: str, fmt: str):
     elif kind == "follow-ups":
         filterset, rows = _filtered_follow_ups(request, _visible_units(request.user))
         handler, title, back = FollowUpsSheet, "跟踪记录", reverse("ledger:follow_up_feed")
+    elif kind == "funds":
+        filterset, rows = _filtered_funds(request, _visible_units(request.user))
+        handler, title, back = FundsSheet, "到位资金", reverse("ledger:funds_list")
     else:
         raise Http404
     if filterset.is_bound and not filterset.is_valid():
