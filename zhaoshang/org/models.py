@@ -115,7 +115,14 @@ class Account(models.Model):
     # deactivation into this model's history rows (who, when, before → after).
     password_reset_at = models.DateTimeField(_("上次重置密码"), null=True, blank=True)
     deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["demo_password_hash"])
+    # Two-step login (docs/security.md): the TOTP secret and the hashed recovery
+    # codes never enter the history; the date it was turned on does (None = off).
+    totp_secret = models.CharField(max_length=64, blank=True, default="")
+    totp_recovery = models.JSONField(default=list, blank=True)
+    totp_enabled_at = models.DateTimeField(_("启用两步验证"), null=True, blank=True)
+    history = HistoricalRecords(
+        excluded_fields=["demo_password_hash", "totp_secret", "totp_recovery"]
+    )
 
     class Meta:
         verbose_name = _("账号设置")

@@ -25,4 +25,5 @@ urlpatterns = [
     ),
     path("accounts/<int:pk>/active/", views.account_set_active, name="account_set_active"),
     path("accounts/<int:pk>/unlock/", views.account_unlock, name="account_unlock"),
+    path("accounts/<int:pk>/totp-off/", views.account_totp_off, name="account_totp_off"),
 ]

@@ -584,6 +584,22 @@ def account_unlock(request, pk: int):
     return redirect(_back(request, unit))
 
 
+@login_required
+@require_POST
+def account_totp_off(request, pk: int):
+    """An administrator turns off another user's two-step login (lost phone and codes)."""
+    from zhaoshang.org.totp import do_disable_totp
+
+    account, unit = _account(request, pk)
+    if do_disable_totp(account, actor=request.user, reason=_("管理员关闭两步验证")):
+        security_event("totp_disabled", request, account=account.username)
+        messages.success(
+            request,
+            _("账号 %(name)s 的两步验证已关闭，下次登录只需密码。") % {"name": account.username},
+        )
+    return redirect(_back(request, unit))
+
+
 # ---------------------------------------------------------------- history
 
 

@@ -6,9 +6,11 @@ from zhaoshang.web import views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.login_code, name="login_code"),
     # Django 5 logs out on POST only; the top bar posts a form.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/two-step/", views.two_step, name="two_step"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", views.home, name="home"),
     path("unit/<code:code>/", views.unit_progress, name="unit_progress"),
