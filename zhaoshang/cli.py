@@ -463,6 +463,10 @@ def cmd_bench(args) -> int:
         from zhaoshang.bench.ledger_pages import run_ledger_pages
 
         return run_ledger_pages(repeat=args.repeat)
+    if args.only == "load":
+        from zhaoshang.bench.load import run_load
+
+        return run_load(rate=args.rate, duration=args.duration)
     if args.only == "dispatch":
         from zhaoshang.bench.dispatch_bench import run_dispatch_benchmarks
 
@@ -597,9 +601,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument(
         "--only",
-        choices=["import", "ledger", "dispatch"],
-        help="只运行这一项基准（import：导入与导出；ledger：台账页面与跟踪记录动态；dispatch：调度通报）",
+        choices=["import", "ledger", "dispatch", "load"],
+        help="只运行这一项基准（import：导入与导出；ledger：台账页面与跟踪记录动态；"
+        "dispatch：调度通报；load：演示数据上的网站混合负载）",
     )
+    p.add_argument("--rate", type=float, default=50.0, help="负载基准每秒发出的请求数（默认 50）")
+    p.add_argument("--duration", type=float, default=60.0, help="负载基准持续的秒数（默认 60）")
     p.add_argument("--sizes", help="导入基准的行数，逗号分隔（默认 1000,10000,50000）")
     p.set_defaults(func=cmd_bench)
     return parser
